@@ -1,0 +1,56 @@
+#ifndef SFA_LIBS_MESSAGING_PROJECTION_RUNNER_H_
+#define SFA_LIBS_MESSAGING_PROJECTION_RUNNER_H_
+
+// Feeds read models from Kafka topics. Partitions are assigned manually (no consumer-group join);
+// each poll's events are applied through EventStore::Commit, and the partition offsets and each source
+// aggregate's last-applied version are written in that same batch. On start it seeks to the stored
+// offsets; an event whose version is not above the last applied one changes nothing.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "base/metrics.h"
+#include "eventstore/event_store.h"
+#include "eventstore/projection.h"
+
+namespace sfa::messaging {
+
+struct ProjectionRunnerOptions {
+  std::string brokers;
+  std::vector<std::string> topics;
+  // Read models fed by these topics (their column families must be among the store's
+  // extra_column_families). Not owned.
+  std::vector<eventstore::Projection*> projections;
+  // Scale-out: this replica consumes partitions p with p % replicas == replica_ordinal.
+  int replica_ordinal = 0;
+  int replicas = 1;
+  size_t max_batch = 500;  // events applied per commit at most
+  std::map<std::string, std::string> consumer_config;  // extra librdkafka properties
+  base::MetricsRegistry* metrics = &base::MetricsRegistry::Default();
+};
+
+class ProjectionRunner {
+ public:
+  static absl::StatusOr<std::unique_ptr<ProjectionRunner>> Start(eventstore::EventStore* store,
+                                                                 ProjectionRunnerOptions options);
+  ~ProjectionRunner();  // Stop()
+  void Stop();
+
+  // Events known on the assigned partitions (high watermarks) and not yet applied.
+  int64_t lag() const;
+  // Events applied (or skipped as duplicates) since start.
+  uint64_t consumed() const;
+
+  class Impl;
+
+ private:
+  explicit ProjectionRunner(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sfa::messaging
+
+#endif  // SFA_LIBS_MESSAGING_PROJECTION_RUNNER_H_
