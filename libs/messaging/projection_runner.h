@@ -6,6 +6,7 @@
 // aggregate's last-applied version are written in that same batch. On start it seeks to the stored
 // offsets; an event whose version is not above the last applied one changes nothing.
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
