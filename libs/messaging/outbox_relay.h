@@ -42,6 +42,10 @@ class OutboxRelay {
   // Events committed but not yet acknowledged.
   uint64_t pending() const;
 
+  // Raises an idempotent-producer fatal error on the current producer (rd_kafka_test_fatal_error), as a
+  // broker-side sequence error would; tests use it to check that the relay recovers.
+  absl::Status InjectFatalErrorForTesting();
+
   class Impl;
 
  private:

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "base/metrics.h"
 #include "eventstore/event_store.h"
@@ -33,8 +34,14 @@ struct ProjectionRunnerOptions {
   base::MetricsRegistry* metrics = &base::MetricsRegistry::Default();
 };
 
+// meta-cf key of the next offset to read from a partition: "proj_offset/<topic>/<partition>" -> u64 BE.
+// One runner per store consumes a topic: the key does not name the runner.
+std::string ProjectionOffsetKey(absl::string_view topic, int32_t partition);
+
 class ProjectionRunner {
  public:
+  // Starts the runner thread; partitions are assigned on it, retrying while Kafka is unreachable.
+  // The store must outlive the runner.
   static absl::StatusOr<std::unique_ptr<ProjectionRunner>> Start(eventstore::EventStore* store,
                                                                  ProjectionRunnerOptions options);
   ~ProjectionRunner();  // Stop()
@@ -42,7 +49,7 @@ class ProjectionRunner {
 
   // Events known on the assigned partitions (high watermarks) and not yet applied.
   int64_t lag() const;
-  // Events applied (or skipped as duplicates) since start.
+  // Records consumed since start: applied, skipped as duplicates, or skipped as poison.
   uint64_t consumed() const;
 
   class Impl;

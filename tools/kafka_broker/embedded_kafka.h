@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
 namespace sfa::tools {
@@ -19,6 +20,9 @@ struct EmbeddedKafkaOptions {
   // Topics created at start; the mock cluster has no CreateTopics admin call.
   std::vector<std::string> topics = {"sfa.lead.events.v1", "sfa.opportunity.events.v1", "sfa.quote.events.v1"};
 };
+
+// Kafka's rule for topic names: 1..249 characters from [a-zA-Z0-9._-], and not "." or "..".
+bool IsValidKafkaTopicName(const std::string& topic);
 
 class EmbeddedKafka {
  public:
