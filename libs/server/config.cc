@@ -1,5 +1,7 @@
 #include "server/config.h"
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <mutex>
 
@@ -172,6 +174,22 @@ absl::Status ApplyEnvOverrides() {
   return absl::OkStatus();
 }
 
+std::vector<std::string> NormalizeFlagSpelling(int argc, char** argv) {
+  std::vector<std::string> out;
+  bool flags_done = false;
+  for (int i = 0; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") flags_done = true;
+    if (i > 0 && !flags_done && arg.size() > 2 && arg[0] == '-') {
+      const size_t start = arg[1] == '-' ? 2 : 1;
+      const size_t end = std::min(arg.find('='), arg.size());
+      std::replace(arg.begin() + start, arg.begin() + end, '-', '_');
+    }
+    out.push_back(std::move(arg));
+  }
+  return out;
+}
+
 std::vector<char*> ParseCommandLine(int argc, char** argv, absl::string_view usage) {
   BlockShutdownSignals();
   // Abseil refuses a second usage message; tests parse more than once per process.
@@ -179,7 +197,13 @@ std::vector<char*> ParseCommandLine(int argc, char** argv, absl::string_view usa
   std::call_once(usage_once, [usage] { absl::SetProgramUsageMessage(usage); });
   absl::string_view program = argc > 0 ? absl::string_view(argv[0]) : "sfa";
   OrExit(program, ApplyEnvOverrides());
-  return absl::ParseCommandLine(argc, argv);
+  // Positional arguments point into these strings, so they live as long as the process.
+  static std::vector<std::string>* normalized = new std::vector<std::string>();
+  *normalized = NormalizeFlagSpelling(argc, argv);
+  static std::vector<char*>* args = new std::vector<char*>();
+  args->clear();
+  for (std::string& a : *normalized) args->push_back(a.data());
+  return absl::ParseCommandLine(static_cast<int>(args->size()), args->data());
 }
 
 void ExitOnStartupError(absl::string_view service, const absl::Status& status) {

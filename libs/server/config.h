@@ -77,6 +77,10 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults);
 // that the command line wins. INVALID_ARGUMENT naming the variable when a value does not parse.
 absl::Status ApplyEnvOverrides();
 
+// Kubernetes-style spellings work too: "--kafka-brokers=x" is read as "--kafka_brokers=x" (dashes in a flag
+// name become underscores; values and arguments after "--" are left alone).
+std::vector<std::string> NormalizeFlagSpelling(int argc, char** argv);
+
 // Blocks SIGTERM/SIGINT (see signals.h), applies the environment overrides, then parses argv with Abseil
 // (which exits on a bad flag). Exits non-zero with a one-line reason when an override is malformed.
 // Returns the positional arguments, argv[0] first.

@@ -194,6 +194,21 @@ TEST_F(FlagsTest, CommandLineWinsOverEnvironment) {
   EXPECT_EQ(config->data_dir, "/from/env");  // environment, not overridden
 }
 
+TEST_F(FlagsTest, DashedFlagNamesAreAccepted) {
+  std::vector<std::string> args = {"opportunity", "--kafka-brokers=127.0.0.1:9092", "--log-level", "warn",
+                                   "--data_dir=/d", "--", "--not-a-flag"};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  EXPECT_EQ(NormalizeFlagSpelling(static_cast<int>(argv.size()), argv.data()),
+            (std::vector<std::string>{"opportunity", "--kafka_brokers=127.0.0.1:9092", "--log_level", "warn",
+                                      "--data_dir=/d", "--", "--not-a-flag"}));
+  ParseCommandLine(5, argv.data(), "test");
+  absl::StatusOr<ServerConfig> config = LoadServerConfig(LeadDefaults(/*grpc_port=*/50051));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->kafka_brokers, "127.0.0.1:9092");
+  EXPECT_EQ(config->log_level, base::LogLevel::kWarn);
+}
+
 TEST(OrExitTest, ExitsNonZeroWithOneLineReason) {
   RawConfig raw = ValidRaw();
   raw.log_level = "loud";
