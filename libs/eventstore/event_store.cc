@@ -13,6 +13,7 @@
 #include "base/key_codec.h"
 #include "base/log.h"
 #include "eventstore/read_model_txn.h"
+#include "google/protobuf/util/time_util.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/iterator.h"
@@ -73,17 +74,7 @@ absl::StatusOr<AppendResult> DecodeRequestRecord(absl::string_view tenant, absl:
 }
 
 google::protobuf::Timestamp ToProto(absl::Time t) {
-  google::protobuf::Timestamp ts;
-  int64_t nanos = absl::ToUnixNanos(t);
-  int64_t secs = nanos / 1'000'000'000;
-  int64_t rem = nanos % 1'000'000'000;
-  if (rem < 0) {
-    rem += 1'000'000'000;
-    --secs;
-  }
-  ts.set_seconds(secs);
-  ts.set_nanos(static_cast<int32_t>(rem));
-  return ts;
+  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
 }
 
 absl::Status ValidateAppend(const AppendRequest& req) {
@@ -810,6 +801,18 @@ absl::StatusOr<std::vector<EventEnvelope>> EventStore::ReadTenant(absl::string_v
 
 absl::StatusOr<uint64_t> EventStore::StreamVersion(const StreamId& stream) const {
   return impl_->StreamVersion(stream);
+}
+
+absl::StatusOr<std::optional<AppendResult>> EventStore::FindRequest(absl::string_view tenant,
+                                                                    absl::string_view request_id) const {
+  std::string value;
+  rocksdb::Status s = impl_->db()->Get(rocksdb::ReadOptions(), impl_->Handle(kRequestsCf),
+                                       RequestKey(tenant, request_id), &value);
+  if (s.IsNotFound()) return std::optional<AppendResult>();
+  if (!s.ok()) return FromRocks(s, "read idempotency record");
+  absl::StatusOr<AppendResult> r = DecodeRequestRecord(tenant, value);
+  if (!r.ok()) return r.status();
+  return std::optional<AppendResult>(*r);
 }
 
 uint64_t EventStore::HeadPosition() const { return impl_->head(); }

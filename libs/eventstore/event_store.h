@@ -133,6 +133,11 @@ class EventStore {
   absl::StatusOr<std::vector<EventEnvelope>> ReadTenant(absl::string_view tenant, uint64_t from_position,
                                                         size_t max_count) const;
 
+  // The recorded result of a command's request id (tenant-scoped), if it was seen and has not expired.
+  // Lets a command handler answer a retry without deciding again.
+  absl::StatusOr<std::optional<AppendResult>> FindRequest(absl::string_view tenant,
+                                                          absl::string_view request_id) const;
+
   // Current version of a stream; 0 when it does not exist.
   absl::StatusOr<uint64_t> StreamVersion(const StreamId& stream) const;
   // Position of the last committed event; 0 for an empty store.
