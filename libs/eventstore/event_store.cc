@@ -200,6 +200,7 @@ class EventStore::Impl {
                                            rocksdb::WriteBatchWithIndex& batch, BatchTxn& txn);
   absl::StatusOr<uint64_t> CurrentVersion(const std::string& stream_key, const GroupState& gs,
                                           rocksdb::WriteBatchWithIndex& batch) const;
+  void RememberVersions(const GroupState& gs);
   absl::StatusOr<std::optional<AppendResult>> FindRequest(const std::string& tenant, const std::string& key,
                                                           const GroupState& gs) const;
   absl::Status ApplyProjections(const EventEnvelope& env, BatchTxn& txn);
@@ -224,6 +225,10 @@ class EventStore::Impl {
   mutable absl::Mutex head_mu_;
   mutable absl::CondVar head_cv_;
 
+  // Stream versions as last committed. The sequencer is the only writer, so this never goes stale;
+  // it is dropped whole when it grows past kVersionCacheSize (crude, but the hot streams refill it).
+  static constexpr size_t kVersionCacheSize = 200'000;
+  absl::flat_hash_map<std::string, uint64_t> version_cache_;  // sequencer thread only
   uint64_t requests_count_ = 0;  // sequencer thread only
   absl::Time next_sweep_ = absl::InfinitePast();
 };
@@ -241,6 +246,10 @@ absl::Status EventStore::Impl::Open() {
   rocksdb::ColumnFamilyOptions cf_opts;
   cf_opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   cf_opts.write_buffer_size = 32 << 20;
+  // Every append looks up its request id, which is almost always new: a memtable bloom filter answers
+  // those misses without walking the skiplist.
+  cf_opts.memtable_prefix_bloom_size_ratio = 0.05;
+  cf_opts.memtable_whole_key_filtering = true;
 
   std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, kEventsCf, kLogCf, kTenantLogCf,
                                     kStreamsCf, kRequestsCf, kRequestsByTimeCf, kMetaCf};
@@ -401,6 +410,7 @@ void EventStore::Impl::SequencerLoop() {
 absl::StatusOr<uint64_t> EventStore::Impl::CurrentVersion(const std::string& stream_key, const GroupState& gs,
                                                           rocksdb::WriteBatchWithIndex& batch) const {
   if (auto it = gs.stream_versions.find(stream_key); it != gs.stream_versions.end()) return it->second;
+  if (auto it = version_cache_.find(stream_key); it != version_cache_.end()) return it->second;
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Handle(kStreamsCf), stream_key, &value);
   if (s.IsNotFound()) return uint64_t{0};
@@ -556,8 +566,9 @@ void EventStore::Impl::RunGroup(std::vector<Job>& group) {
     if (!write_status.ok()) {
       requests_count_ -= gs.requests_added;
       base::LogError("event store commit failed", {{"service", options_.service}, {"error", write_status.ToString()}});
-    } else if (new_head > head()) {
-      PublishHead(new_head);
+    } else {
+      RememberVersions(gs);
+      if (new_head > head()) PublishHead(new_head);
     }
   }
   metrics_.group_size.Observe(static_cast<double>(group.size()));
@@ -585,6 +596,11 @@ void EventStore::Impl::RunGroup(std::vector<Job>& group) {
     }
     job.append_done(std::move(outcome));
   }
+}
+
+void EventStore::Impl::RememberVersions(const GroupState& gs) {
+  if (version_cache_.size() + gs.stream_versions.size() > kVersionCacheSize) version_cache_.clear();
+  for (const auto& [key, version] : gs.stream_versions) version_cache_[key] = version;
 }
 
 void EventStore::Impl::SweepRequests() {
