@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
       std::mt19937 rng(w * 7919 + std::hash<std::string>()(tag));
       for (uint64_t seq = 0;; ++seq) {
         sfa::eventstore::AppendRequest req;
-        req.stream = {"t" + std::to_string(rng() % 3), "thing", absl::StrCat("s", rng() % 50)};
+        req.stream = {absl::StrCat("t", rng() % 3), "thing", absl::StrCat("s", rng() % 50)};
         req.context.request_id = absl::StrCat(tag, "-w", w, "-", seq);
         for (int e = 0; e < kEventsPerAppend; ++e) {
           req.events.push_back({"test.Happened", std::string(64 + rng() % 512, 'x'), absl::InfinitePast(), ""});
