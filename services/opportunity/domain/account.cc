@@ -99,6 +99,7 @@ absl::StatusOr<std::vector<AccountEvent>> Decide(const AccountState& state, cons
   if (request.has_annual_revenue()) *created.mutable_annual_revenue() = request.annual_revenue();
   created.set_region(request.region());
   created.set_owner_user_id(request.owner_user_id());
+  created.set_lead_id(command.lead_id);
   std::vector<AccountEvent> events;
   events.push_back({*at, std::move(created)});
   return events;

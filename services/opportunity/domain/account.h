@@ -45,6 +45,8 @@ struct CreateAccount {
   // The owner (when owner_user_id is set).
   UserState owner;
   absl::Time now;
+  // The lead whose conversion creates the account (CreateFromLead); empty otherwise.
+  std::string lead_id = {};
 };
 
 struct UpdateAccount {

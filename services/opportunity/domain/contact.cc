@@ -86,6 +86,7 @@ absl::StatusOr<std::vector<ContactEvent>> Decide(const ContactState& state, cons
   created.set_reports_to_contact_id(request.reports_to_contact_id());
   created.set_influence(request.influence());
   created.set_attitude(request.attitude());
+  created.set_lead_id(command.lead_id);
   std::vector<ContactEvent> events;
   events.push_back({*at, std::move(created)});
   return events;

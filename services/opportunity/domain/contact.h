@@ -45,6 +45,8 @@ struct CreateContact {
   // The chain above reports_to_contact_id (when set).
   AncestorChain manager;
   absl::Time now;
+  // The lead whose conversion creates the contact (CreateFromLead); empty otherwise.
+  std::string lead_id = {};
 };
 
 struct UpdateContact {

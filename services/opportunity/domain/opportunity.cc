@@ -368,7 +368,7 @@ absl::StatusOr<Events> Decide(const OpportunityState& state, const CreateOpportu
   if (command.pipeline == nullptr) {
     return absl::NotFoundError(absl::StrCat("pipeline_id ", request.pipeline_id(), " not found"));
   }
-  if (!command.account_exists) {
+  if (!request.account_id().empty() && !command.account_exists) {
     return absl::NotFoundError(absl::StrCat("account_id ", request.account_id(), " not found"));
   }
   OPP_RETURN_IF_ERROR(CheckActiveUser(command.owner, "owner_user_id", request.owner_user_id()));

@@ -91,6 +91,8 @@ struct OpportunityState {
 struct CreateOpportunity {
   v1::CreateOpportunityRequest request;
   PipelineDefinition pipeline;
+  // Whether request.account_id exists; ignored when the request names no account (a deal in
+  // prospecting whose account is not known yet).
   bool account_exists = false;
   UserState owner;
   absl::Time now;
@@ -149,7 +151,9 @@ OpportunityState Evolve(OpportunityState state, const OpportunityEvent& event);
 // Every decider answers NOT_FOUND for a missing opportunity (but CreateOpportunity: ALREADY_EXISTS for
 // an existing one) and refuses an effective_time in the future or before the last change.
 
-// OpportunityCreated in the pipeline's first open stage, or in request.stage_id (an open stage).
+// OpportunityCreated in the pipeline's first open stage, or in request.stage_id (an open stage). The
+// account is optional; effective_time may precede the owner's, account's and pipeline's own creation
+// (imports create those records "now" and back-date the deals), but never lies in the future.
 absl::StatusOr<std::vector<OpportunityEvent>> Decide(const OpportunityState& state, const CreateOpportunity& command);
 
 // CriterionCompleted for each newly met criteria_met entry, then OpportunityStageChanged (FORWARD or

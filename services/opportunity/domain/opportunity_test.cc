@@ -121,6 +121,11 @@ TEST(OpportunityDeciderTest, CreateOpportunity) {
   no_pipeline.pipeline = nullptr;
   CreateOpportunity no_account = Create("");
   no_account.account_exists = false;
+  CreateOpportunity no_account_id = Create("");
+  no_account_id.request.clear_account_id();
+  no_account_id.account_exists = false;
+  v1::OpportunityCreated created_without_account = Created();
+  created_without_account.clear_account_id();
   CreateOpportunity no_amount = Create("");
   no_amount.request.clear_amount();
   v1::OpportunityCreated created_without_amount = Created();
@@ -134,6 +139,9 @@ TEST(OpportunityDeciderTest, CreateOpportunity) {
        .when = Create(R"pb(stage_id: "qualify")pb"),
        .then = {At(Day(0), With(Created(), R"pb(stage_id: "qualify" probability_percent: 30)pb"))}},
       {.name = "without an amount", .when = no_amount, .then = {At(Day(0), created_without_amount)}},
+      {.name = "without an account (prospecting)",
+       .when = no_account_id,
+       .then = {At(Day(0), created_without_account)}},
       {.name = "never in a terminal stage",
        .when = Create(R"pb(stage_id: "won")pb"),
        .code = StatusCode::kFailedPrecondition,

@@ -449,7 +449,8 @@ absl::Status Validate(const v1::GetPowerMapRequest& r) {
 
 absl::Status Validate(const v1::CreateOpportunityRequest& r) {
   return FirstError({RequestId(r.request_id()), Id("opportunity_id", r.opportunity_id(), kOptional),
-                     Id("account_id", r.account_id(), kRequired), Id("pipeline_id", r.pipeline_id(), kRequired),
+                     // Optional: a deal in prospecting may not have a known account yet.
+                     Id("account_id", r.account_id(), kOptional), Id("pipeline_id", r.pipeline_id(), kRequired),
                      Text("name", r.name(), kMaxNameLength, kRequired),
                      Id("owner_user_id", r.owner_user_id(), kRequired),
                      OptionalMoney("amount", r.has_amount(), r.amount()),

@@ -450,7 +450,8 @@ TEST(ValidationTest, CreateOpportunity) {
       WithEffectiveTime<R>({
           {"no amount yet", [](R& r) { r.clear_amount(); }},
           {"a zero amount", [](R& r) { r.mutable_amount()->set_minor_units(0); }},
-          {"missing account_id", [](R& r) { r.clear_account_id(); }, "account_id is required"},
+          {"no account yet (prospecting)", [](R& r) { r.clear_account_id(); }},
+          {"malformed account_id", [](R& r) { r.set_account_id("can city"); }, "account_id must be letters"},
           {"missing pipeline_id", [](R& r) { r.clear_pipeline_id(); }, "pipeline_id is required"},
           {"missing name", [](R& r) { r.clear_name(); }, "name is required"},
           {"missing owner", [](R& r) { r.clear_owner_user_id(); }, "owner_user_id is required"},
