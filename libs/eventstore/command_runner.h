@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <thread>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
@@ -29,7 +30,9 @@ struct Command {
   StreamId stream;
   CommandContext context;
   int64_t expected_version = kAnyVersion;  // from the caller; kAnyVersion retries conflicts itself
-  // Folds one stored event into the state (the aggregate's Evolve behind its payload decoder).
+  // Folds one stored event into the state (the aggregate's Evolve behind its payload decoder). It may
+  // read the envelope's version, payload and occurred_at only: the runner also folds events it has
+  // decided but not yet stored, to answer with (and cache) the state after the command.
   std::function<absl::Status(State&, const EventEnvelope&)> evolve;
   // Decides on the state at `version` (0: no stream yet). No events means nothing to change.
   std::function<absl::StatusOr<std::vector<NewEvent>>(const State&, uint64_t version)> decide;
@@ -111,17 +114,25 @@ class CommandRunner {
     return out;
   }
 
-  // Folds a stream into a state; version 0 and a default state when it does not exist.
+  // Folds a stream into a state; version 0 and a default state when it does not exist. Starts from the
+  // state this runner last committed for the stream, when it has it, and folds only what came after.
   template <typename State>
   absl::StatusOr<std::pair<State, uint64_t>> Load(
       const StreamId& stream, const std::function<absl::Status(State&, const EventEnvelope&)>& evolve) const {
-    absl::StatusOr<std::vector<EventEnvelope>> events = store_->ReadStream(stream);
-    if (!events.ok()) return events.status();
     State state{};
+    uint64_t version = 0;
+    if (std::shared_ptr<const State> cached = Cached<State>(StreamKey(stream), &version)) state = *cached;
+    absl::StatusOr<std::vector<EventEnvelope>> events = store_->ReadStream(stream, version + 1);
+    if (!events.ok()) return events.status();
     for (const EventEnvelope& e : *events) {
+      if (e.aggregate_version() != version + 1) {
+        return absl::DataLossError(absl::StrCat("stream ", stream.type, "/", stream.id, " jumps from version ",
+                                                version, " to ", e.aggregate_version()));
+      }
       if (absl::Status s = evolve(state, e); !s.ok()) return s;
+      ++version;
     }
-    return std::make_pair(std::move(state), static_cast<uint64_t>(events->size()));
+    return std::make_pair(std::move(state), version);
   }
 
  private:
@@ -134,6 +145,11 @@ class CommandRunner {
       absl::StatusOr<std::optional<AppendResult>> seen =
           store_->FindRequest(cmd->stream.tenant, cmd->context.request_id);
       if (!seen.ok()) return done(seen.status());
+      if (seen->has_value() && (*seen)->stream.type != cmd->stream.type) {
+        return done(absl::AlreadyExistsError(absl::StrCat("request_id ", cmd->context.request_id,
+                                                          " was already used for a ", (*seen)->stream.type,
+                                                          " command")));
+      }
       if (seen->has_value()) return done(Answered<State>(*cmd, **seen));
     }
     absl::StatusOr<std::pair<State, uint64_t>> loaded = Load<State>(cmd->stream, cmd->evolve);
@@ -161,7 +177,11 @@ class CommandRunner {
     env.set_aggregate_type(cmd->stream.type);
     env.set_aggregate_id(cmd->stream.id);
     const absl::Time now = store_->options().clock->Now();
+    // Only a fold of exactly what will be stored may be cached: an event without a business time gets
+    // the commit time, which is not known yet.
+    bool cacheable = true;
     for (const NewEvent& e : *decided) {
+      cacheable = cacheable && e.occurred_at != absl::InfinitePast();
       const absl::Time at = e.occurred_at == absl::InfinitePast() ? now : e.occurred_at;
       *env.mutable_occurred_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(at));
       env.set_aggregate_version(++after->version);
@@ -170,8 +190,10 @@ class CommandRunner {
       if (absl::Status s = cmd->evolve(after->state, env); !s.ok()) return done(s);
     }
 
+    // The copy for the cache is made here too; the completion only publishes it once durable.
+    auto snapshot = cacheable ? std::make_shared<const State>(after->state) : nullptr;
     AppendRequest request{cmd->stream, static_cast<int64_t>(version), std::move(*decided), cmd->context};
-    store_->AppendAsync(std::move(request), [this, cmd, done = std::move(done), after,
+    store_->AppendAsync(std::move(request), [this, cmd, done = std::move(done), after, snapshot,
                                              attempt](absl::StatusOr<AppendResult> appended) mutable {
       const bool lost_race = absl::IsAborted(appended.status()) && cmd->expected_version == kAnyVersion &&
                              attempt < max_attempts_;
@@ -181,6 +203,7 @@ class CommandRunner {
         return;
       }
       if (!appended.ok()) return done(appended.status());
+      if (snapshot != nullptr) Remember(StreamKey(cmd->stream), after->version, std::move(snapshot));
       after->append = *appended;
       done(std::move(*after));
     });
@@ -194,6 +217,30 @@ class CommandRunner {
     CommandResult<State> out{first, std::move(loaded->first), loaded->second};
     out.append.deduplicated = true;
     return out;
+  }
+
+  // Committed states by stream key. Dropped whole past kCacheSize entries (the hot streams refill it).
+  static constexpr size_t kCacheSize = 20'000;
+  struct CachedState {
+    uint64_t version;
+    std::shared_ptr<const void> state;
+    const std::type_info* type;
+  };
+
+  template <typename State>
+  std::shared_ptr<const State> Cached(const std::string& key, uint64_t* version) const {
+    absl::MutexLock lock(&cache_mu_);
+    auto it = cache_.find(key);
+    if (it == cache_.end() || *it->second.type != typeid(State)) return nullptr;
+    *version = it->second.version;
+    return std::static_pointer_cast<const State>(it->second.state);
+  }
+
+  template <typename State>
+  void Remember(const std::string& key, uint64_t version, std::shared_ptr<const State> state) {
+    absl::MutexLock lock(&cache_mu_);
+    if (cache_.size() >= kCacheSize) cache_.clear();
+    cache_[key] = CachedState{version, std::move(state), &typeid(State)};
   }
 
   void Post(std::function<void()> fn) {
@@ -222,6 +269,8 @@ class CommandRunner {
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   int64_t in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  mutable absl::Mutex cache_mu_;
+  absl::flat_hash_map<std::string, CachedState> cache_ ABSL_GUARDED_BY(cache_mu_);
   // Aggregates with a command running, and the commands waiting behind it.
   absl::flat_hash_map<std::string, std::deque<std::function<void()>>> waiting_ ABSL_GUARDED_BY(mu_);
   std::thread worker_;

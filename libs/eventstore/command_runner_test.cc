@@ -135,6 +135,42 @@ TEST_F(CommandRunnerTest, AConflictWithAnotherWriterIsRedecidedOnFreshState) {
   EXPECT_EQ(r->version, 3u);
 }
 
+TEST_F(CommandRunnerTest, CachedStateFollowsWritesFromElsewhere) {
+  const absl::Time t = absl::FromUnixSeconds(1'700'000'000);
+  Command<Counter> create = Create("c1", "create-c1");
+  auto timed = [t](Command<Counter> c) {  // business times: the runner may cache what it folded
+    auto inner = c.decide;
+    c.decide = [inner, t](const Counter& s, uint64_t v) -> absl::StatusOr<std::vector<NewEvent>> {
+      auto events = inner(s, v);
+      if (events.ok()) for (NewEvent& e : *events) e.occurred_at = t;
+      return events;
+    };
+    return c;
+  };
+  ASSERT_TRUE(runner_->RunSync(timed(create)).ok());
+  ASSERT_TRUE(runner_->RunSync(timed(Add("c1", 2))).ok());
+  // Another writer appends behind the runner's back; the next command must see it.
+  ASSERT_TRUE(store_->Append(testing::MakeAppend(StreamId{"acme", "counter", "c1"}, kAnyVersion,
+                                                 {MakeEvent("test.Added", "40")}))
+                  .ok());
+  absl::StatusOr<CommandResult<Counter>> r = runner_->RunSync(timed(Add("c1", 1)));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->state.total, 43);
+  EXPECT_EQ(r->version, 4u);
+  auto fresh = CommandRunner(store_.get()).Load<Counter>(StreamId{"acme", "counter", "c1"}, EvolveCounter);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(fresh->first.total, 43);
+}
+
+TEST_F(CommandRunnerTest, ARequestIdReusedForAnotherKindOfAggregateIsAlreadyExists) {
+  ASSERT_TRUE(runner_->RunSync(Create("c1", "shared-request")).ok());
+  Command<Counter> other = Create("x1", "shared-request");
+  other.stream.type = "gauge";
+  absl::StatusOr<CommandResult<Counter>> r = runner_->RunSync(other);
+  EXPECT_TRUE(absl::IsAlreadyExists(r.status())) << r.status();
+  EXPECT_THAT(r.status().message(), HasSubstr("already used for a counter command"));
+}
+
 TEST_F(CommandRunnerTest, StaleExpectedVersionIsAbortedAndChangesNothing) {
   ASSERT_TRUE(runner_->RunSync(Create("c1", "create-c1")).ok());
   ASSERT_TRUE(runner_->RunSync(Add("c1", 1, "", 1)).ok());

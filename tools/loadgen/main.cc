@@ -3,9 +3,9 @@
 //
 //   sfa-loadgen --target=127.0.0.1:50052 --scenario=movestage --clients=64 --duration-seconds=20
 //
-// Scenario movestage (opportunity service): one opportunity per client, each client moving its own
-// opportunity back and forth between two open stages (forward, then backward with a reason), one
-// command in flight per client. Every command is durable (fsync) before it is answered.
+// Scenario movestage (opportunity service): each client owns --deals-per-client opportunities and moves
+// them back and forth between two open stages (forward, then backward with a reason), one command in
+// flight per client. Every move adds a stage change to the deal's history. Every command is durable (fsync) before it is answered.
 
 #include <grpcpp/grpcpp.h>
 
@@ -34,6 +34,7 @@ struct Options {
   std::string scenario = "movestage";
   std::string tenant = "loadgen";
   int clients = 64;
+  int deals_per_client = 1;  // each client rotates over this many opportunities
   double duration_seconds = 20;
   double warmup_seconds = 3;
   bool json = false;
@@ -101,7 +102,7 @@ bool SetUp(v1::OpportunityService::Stub& stub, const Options& o, const std::stri
     v1::CreateAccountResponse resp;
     if (!Check(stub.CreateAccount(&ctx, req, &resp), "CreateAccount")) return false;
   }
-  for (int i = 0; i < o.clients; ++i) {
+  for (int i = 0; i < o.clients * o.deals_per_client; ++i) {
     grpc::ClientContext ctx;
     SetIdentity(ctx, o);
     v1::CreateOpportunityRequest req;
@@ -127,10 +128,13 @@ struct ClientStats {
   std::string first_error;
 };
 
-void RunClient(v1::OpportunityService::Stub& stub, const Options& o, const std::string& opportunity_id,
+// Moves its deals in turn: deal k forward, then deal k+1 forward, ..., then all of them back.
+void RunClient(v1::OpportunityService::Stub& stub, const Options& o, const std::vector<std::string>& deals,
                absl::Time measure_from, absl::Time stop_at, ClientStats* stats) {
   bool forward = true;
+  size_t k = 0;
   for (uint64_t n = 0; absl::Now() < stop_at; ++n) {
+    const std::string& opportunity_id = deals[k];
     grpc::ClientContext ctx;
     SetIdentity(ctx, o);
     v1::MoveStageRequest req;
@@ -146,7 +150,10 @@ void RunClient(v1::OpportunityService::Stub& stub, const Options& o, const std::
       if (stats->errors++ == 0) stats->first_error = absl::StrCat(s.error_code(), " ", s.error_message());
       continue;
     }
-    forward = !forward;
+    if (++k == deals.size()) {
+      k = 0;
+      forward = !forward;
+    }
     if (start >= measure_from && end <= stop_at) stats->latencies_us.push_back(absl::ToInt64Microseconds(end - start));
   }
 }
@@ -181,8 +188,10 @@ int Run(const Options& o) {
   std::vector<ClientStats> stats(o.clients);
   std::vector<std::thread> threads;
   for (int i = 0; i < o.clients; ++i) {
-    threads.emplace_back(
-        [&, i] { RunClient(*stubs[i % kChannels], o, ids[i], measure_from, stop_at, &stats[i]); });
+    std::vector<std::string> deals(ids.begin() + i * o.deals_per_client, ids.begin() + (i + 1) * o.deals_per_client);
+    threads.emplace_back([&, i, deals] {
+      RunClient(*stubs[i % kChannels], o, deals, measure_from, stop_at, &stats[i]);
+    });
   }
   for (auto& t : threads) t.join();
 
@@ -225,6 +234,9 @@ int main(int argc, char** argv) {
   app.add_option("--scenario", o.scenario, "movestage");
   app.add_option("--tenant", o.tenant, "tenant to write into");
   app.add_option("--clients", o.clients, "concurrent clients, one command in flight each")->check(CLI::Range(1, 4096));
+  app.add_option("--deals-per-client", o.deals_per_client,
+                 "opportunities each client rotates over (stage histories grow slower with more)")
+      ->check(CLI::Range(1, 100000));
   app.add_option("--duration-seconds", o.duration_seconds, "measured time")->check(CLI::Range(0.1, 3600.0));
   app.add_option("--warmup-seconds", o.warmup_seconds, "load before measuring")->check(CLI::Range(0.0, 600.0));
   app.add_flag("--json", o.json, "one JSON line instead of a table");

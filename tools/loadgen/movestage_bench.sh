@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # MoveStage over gRPC with N concurrent clients against a freshly started opportunity service that
 # publishes to the embedded Kafka broker, as in the dev stack: fsync on, outbox relay running.
-# Usage: tools/loadgen/movestage_bench.sh [clients=64] [seconds=20]
+# Usage: tools/loadgen/movestage_bench.sh [clients=64] [seconds=20] [deals-per-client=1]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${SFA_BUILD_DIR:-build}
 clients=${1:-64}
 seconds=${2:-20}
+deals=${3:-1}
 work=$(mktemp -d "${SFA_BENCH_DIR:-$PWD}/sfa-movestage-XXXXXX")
 pids=()
 cleanup() {
@@ -31,7 +32,7 @@ for _ in $(seq 300); do curl -fsS "http://127.0.0.1:$metrics_port/readyz" >/dev/
 curl -fsS "http://127.0.0.1:$metrics_port/readyz" >/dev/null || { cat "$work/opportunity.log" >&2; exit 1; }
 
 "$build/tools/loadgen/sfa-loadgen" --target="127.0.0.1:$grpc_port" --scenario=movestage \
-  --clients="$clients" --duration-seconds="$seconds"
+  --clients="$clients" --deals-per-client="$deals" --duration-seconds="$seconds"
 echo "server side (from /metrics):"
 curl -fsS "http://127.0.0.1:$metrics_port/metrics" |
   grep -E '^sfa_eventstore_group_commit_size_(sum|count)|^sfa_outbox_pending|^sfa_rpc_requests_total\{[^}]*MoveStage' || true
