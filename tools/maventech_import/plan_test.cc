@@ -1,5 +1,6 @@
 #include "tools/maventech_import/plan.h"
 
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -18,6 +19,17 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 int64_t Seconds(absl::CivilDay day) { return absl::ToUnixSeconds(absl::FromCivil(day, absl::UTCTimeZone())); }
+
+// The real files live in ../shared beside the repository. Without them every test that reads them would
+// fail one by one (or worse); stop the whole binary with one clear failure instead.
+class DataSetPresent : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    ASSERT_TRUE(std::filesystem::exists(SFA_MAVENTECH_DATA_DIR "/sales_pipeline.csv"))
+        << "the MavenTech data set is missing: expected it at " << SFA_MAVENTECH_DATA_DIR;
+  }
+};
+::testing::Environment* const kDataSetPresent = ::testing::AddGlobalTestEnvironment(new DataSetPresent);
 
 const DataSet& RealData() {
   static const DataSet* data = [] {
