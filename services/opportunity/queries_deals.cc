@@ -68,7 +68,26 @@ absl::StatusOr<std::string> ListPlanned(const eventstore::EventStore& store, con
 absl::StatusOr<v1::Opportunity> Queries::Opportunity(const std::string& tenant, const std::string& id) const {
   absl::StatusOr<v1::Opportunity> row =
       RequiredRow<v1::Opportunity>(*store_, p::kOpportunitiesCf, p::Key(tenant, id), "opportunity_id", id);
-  if (!row.ok() || row->stage_history().empty()) return row;
+  if (!row.ok()) return row;
+  // The row holds the open visit; the closed ones, in order, have their own rows.
+  std::vector<v1::StageVisit> closed;
+  absl::Status scanned = p::ForEachInPrefix(*store_, p::kOppStageHistoryCf, p::Key(tenant, id),
+                                         [&](absl::string_view, absl::string_view value) {
+                                           v1::StageVisit visit;
+                                           if (!visit.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+                                             return absl::DataLossError("unreadable stage visit");
+                                           }
+                                           closed.push_back(std::move(visit));
+                                           return absl::OkStatus();
+                                         });
+  if (!scanned.ok()) return scanned;
+  if (!closed.empty()) {
+    google::protobuf::RepeatedPtrField<v1::StageVisit> open = std::move(*row->mutable_stage_history());
+    row->clear_stage_history();
+    for (v1::StageVisit& visit : closed) *row->add_stage_history() = std::move(visit);
+    for (v1::StageVisit& visit : open) *row->add_stage_history() = std::move(visit);
+  }
+  if (row->stage_history().empty()) return row;
   v1::StageVisit* current = row->mutable_stage_history(row->stage_history_size() - 1);
   const absl::Duration in_stage = clock_->Now() - domain::ToTime(current->entered_at());
   *current->mutable_time_in_stage() = domain::ToDurationProto(std::max(in_stage, absl::ZeroDuration()));

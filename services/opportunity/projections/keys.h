@@ -46,6 +46,8 @@ inline constexpr char kOppByCloseCf[] = "rm_opportunity_by_close";              
 inline constexpr char kOppRecentCf[] = "rm_opportunity_recent";                 // t|account|closed|-updated|opp -> ""
 inline constexpr char kOppAccountTotalsCf[] = "rm_opportunity_account_totals";  // t|account -> totals
 inline constexpr char kOppPipelinesCf[] = "rm_opportunity_pipelines";           // t|pipeline|version -> stages
+// Closed stage visits (the open one stays in the row): t|opp|version of the event that closed it|i -> StageVisit
+inline constexpr char kOppStageHistoryCf[] = "rm_opportunity_stage_history";
 
 // Activities (projection "activity"). T = occurred_at.
 inline constexpr char kActivitiesCf[] = "rm_activity";                            // t|activity -> v1::Activity

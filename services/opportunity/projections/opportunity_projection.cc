@@ -1,4 +1,5 @@
-// Opportunities: the row GetOpportunity returns (with stage history and completed criteria), the
+// Opportunities: the row GetOpportunity returns (with the open stage visit and completed criteria; the
+// closed visits in their own family), the
 // ListOpportunities indexes, the account view's "recently changed" index, and per-account deal totals.
 // Every event compares the row before and after it: index entries and totals move by the difference.
 
@@ -253,6 +254,13 @@ absl::Status ApplyOpportunity(const EventEnvelope& event, ReadModelTxn& txn) {
   row.set_owner_user_id(owner_id);
   row.set_version(event.aggregate_version());
   *row.mutable_updated_at() = event.occurred_at();
+  // A closed stage visit moves to its own row, so each event rewrites a row of bounded size however
+  // often the deal has moved (the row keeps only the visit still open).
+  for (int i = 0; row.stage_history_size() > 1; ++i) {
+    const std::string visit_key = base::KeyBuilder(key).Uint64(event.aggregate_version()).Uint64(i).Release();
+    OPP_RETURN_IF_ERROR(WriteRow(txn, kOppStageHistoryCf, visit_key, row.stage_history(0)));
+    row.mutable_stage_history()->DeleteSubrange(0, 1);
+  }
   OPP_RETURN_IF_ERROR(SyncIndexes(txn, tenant, *old, row));
   OPP_RETURN_IF_ERROR(MoveTotals(txn, tenant, *old, row));
   return WriteRow(txn, kOpportunitiesCf, key, row);
@@ -261,8 +269,8 @@ absl::Status ApplyOpportunity(const EventEnvelope& event, ReadModelTxn& txn) {
 }  // namespace
 
 std::vector<std::string> OpportunityProjection::column_families() const {
-  return {kOpportunitiesCf, kOppByOwnerCf, kOppByAccountCf,     kOppByStageCf,  kOppByStatusCf,
-          kOppByCloseCf,    kOppRecentCf,  kOppAccountTotalsCf, kOppPipelinesCf};
+  return {kOpportunitiesCf, kOppByOwnerCf, kOppByAccountCf,     kOppByStageCf,   kOppByStatusCf,
+          kOppByCloseCf,    kOppRecentCf,  kOppAccountTotalsCf, kOppPipelinesCf, kOppStageHistoryCf};
 }
 
 absl::Status OpportunityProjection::Apply(const EventEnvelope& event, ReadModelTxn& txn) {

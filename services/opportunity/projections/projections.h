@@ -49,6 +49,8 @@ class ContactProjection final : public eventstore::Projection {
 class OpportunityProjection final : public eventstore::Projection {
  public:
   std::string name() const override { return "opportunity"; }
+  // 2: closed stage visits moved out of the row into rm_opportunity_stage_history.
+  int version() const override { return 2; }
   std::vector<std::string> column_families() const override;
   absl::Status Apply(const sfa::common::v1::EventEnvelope& event, eventstore::ReadModelTxn& txn) override;
 };

@@ -63,6 +63,23 @@ absl::StatusOr<std::optional<std::string>> GetValue(const eventstore::EventStore
   return std::optional<std::string>(std::move(value));
 }
 
+absl::Status ForEachInPrefix(const eventstore::EventStore& store, absl::string_view cf, const std::string& prefix,
+                             const std::function<absl::Status(absl::string_view key, absl::string_view value)>& visit) {
+  absl::StatusOr<rocksdb::ColumnFamilyHandle*> handle = HandleOf(store, cf);
+  if (!handle.ok()) return handle.status();
+  const std::string upper = base::PrefixSuccessor(prefix);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(ro, *handle));
+  for (it->Seek(ToSlice(prefix)); it->Valid(); it->Next()) {
+    absl::Status s = visit(absl::string_view(it->key().data(), it->key().size()),
+                           absl::string_view(it->value().data(), it->value().size()));
+    if (!s.ok()) return s;
+  }
+  return FromRocks(it->status(), "read model scan");
+}
+
 absl::StatusOr<std::string> ScanPage(const eventstore::EventStore& store, absl::string_view cf, const PageSpec& spec,
                                      const PageVisitor& visit) {
   absl::StatusOr<rocksdb::ColumnFamilyHandle*> handle = HandleOf(store, cf);

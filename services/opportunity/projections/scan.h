@@ -46,6 +46,11 @@ absl::StatusOr<std::optional<Message>> GetRow(const eventstore::EventStore& stor
   return std::optional<Message>(std::move(row));
 }
 
+// Visits every entry whose key starts with `prefix`, in key order, for bounded per-record ranges (one
+// deal's stage history), never for a whole family.
+absl::Status ForEachInPrefix(const eventstore::EventStore& store, absl::string_view cf, const std::string& prefix,
+                             const std::function<absl::Status(absl::string_view key, absl::string_view value)>& visit);
+
 // Called for each entry; returns whether the entry went into the page.
 using PageVisitor = std::function<absl::StatusOr<bool>(absl::string_view key, absl::string_view value)>;
 
