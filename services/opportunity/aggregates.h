@@ -62,7 +62,7 @@ absl::StatusOr<State> LoadState(const eventstore::EventStore& store, const std::
       store.ReadStream({tenant, Aggregate<State>::kType, id});
   if (!events.ok()) return events.status();
   State state{};
-  for (const eventstore::EventEnvelope& event : *events) OPP_RETURN_IF_ERROR(EvolveEnvelope(state, event));
+  for (const eventstore::EventEnvelope& event : *events) SFA_RETURN_IF_ERROR(EvolveEnvelope(state, event));
   return state;
 }
 

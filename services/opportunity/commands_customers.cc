@@ -34,7 +34,7 @@ void Commands::UpsertSalesTeam(const Principal& p, const v1::UpsertSalesTeamRequ
         domain::UpsertSalesTeam command{r, {}, {}, Now()};
         std::vector<std::string> ids = {r.manager_user_id()};
         ids.insert(ids.end(), r.member_user_ids().begin(), r.member_user_ids().end());
-        OPP_RETURN_IF_ERROR(lookups_.Users(t, ids, &command.users, &command.other_team_of));
+        SFA_RETURN_IF_ERROR(lookups_.Users(t, ids, &command.users, &command.other_team_of));
         return domain::Decide(state, command);
       },
       ViewReply(

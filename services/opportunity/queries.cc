@@ -216,10 +216,10 @@ absl::StatusOr<v1::GetAccountResponse> Queries::GetAccount(const std::string& te
     }
   }
   std::vector<v1::AccountRef> children;
-  OPP_RETURN_IF_ERROR(Children(*store_, tenant, r.account_id(), kViewListLimit, &children));
+  SFA_RETURN_IF_ERROR(Children(*store_, tenant, r.account_id(), kViewListLimit, &children));
   for (v1::AccountRef& child : children) *out.add_children() = std::move(child);
-  OPP_RETURN_IF_ERROR(AddContacts(tenant, r.account_id(), &out));
-  OPP_RETURN_IF_ERROR(AddOpportunities(tenant, r.account_id(), &out));
+  SFA_RETURN_IF_ERROR(AddContacts(tenant, r.account_id(), &out));
+  SFA_RETURN_IF_ERROR(AddOpportunities(tenant, r.account_id(), &out));
   const std::string key = p::Key(tenant, r.account_id());
   absl::StatusOr<v1::GetAccountResponse> deals =
       RowOrEmpty<v1::GetAccountResponse>(*store_, p::kOppAccountTotalsCf, key);
@@ -244,7 +244,7 @@ absl::Status Queries::AddContacts(const std::string& tenant, const std::string& 
                                        }
                                        return true;
                                      });
-  OPP_RETURN_IF_ERROR(status);
+  SFA_RETURN_IF_ERROR(status);
   out->set_contact_count(count);
   for (const std::string& id : ids) {
     absl::StatusOr<v1::Contact> contact = Contact(tenant, id);
@@ -259,7 +259,7 @@ absl::Status Queries::AddOpportunities(const std::string& tenant, const std::str
   for (const uint64_t closed : {0, 1}) {
     const std::string prefix = base::KeyBuilder(p::Key(tenant, account_id)).Uint64(closed).Release();
     std::vector<std::string> ids;
-    OPP_RETURN_IF_ERROR(p::ScanRange(*store_, p::kOppRecentCf, p::PrefixRange(prefix), kViewListLimit,
+    SFA_RETURN_IF_ERROR(p::ScanRange(*store_, p::kOppRecentCf, p::PrefixRange(prefix), kViewListLimit,
                                      [&](absl::string_view key, absl::string_view) {
                                        absl::StatusOr<std::string> id = IdAt(key, "ssuis");
                                        if (id.ok()) ids.push_back(*id);
@@ -288,7 +288,7 @@ absl::StatusOr<v1::GetAccountTreeResponse> Queries::GetAccountTree(const std::st
   v1::GetAccountTreeResponse out;
   out.set_root_account_id(account->account_id());
   std::vector<int> parent_of;
-  OPP_RETURN_IF_ERROR(AddTreeNode(tenant, *account, 0, -1, &out, &parent_of));
+  SFA_RETURN_IF_ERROR(AddTreeNode(tenant, *account, 0, -1, &out, &parent_of));
   // Children follow their parents, so a backward pass rolls every node up into its parent.
   for (int i = out.nodes_size() - 1; i > 0; --i) {
     v1::AccountTreeNode* parent = out.mutable_nodes(parent_of[i]);
@@ -325,13 +325,13 @@ absl::Status Queries::AddTreeNode(const std::string& tenant, const v1::Account& 
   *node->mutable_rolled_up_won_revenue() = totals->won_amount();
   *node->mutable_rolled_up_open_pipeline() = totals->open_amount();
   std::vector<v1::AccountRef> children;
-  OPP_RETURN_IF_ERROR(Children(*store_, tenant, account.account_id(), kMaxTreeNodes + 1, &children));
+  SFA_RETURN_IF_ERROR(Children(*store_, tenant, account.account_id(), kMaxTreeNodes + 1, &children));
   out->mutable_nodes(index)->set_child_count(static_cast<int32_t>(children.size()));
   // Depth is bounded by the tree-depth rule (kMaxAccountDepth), so the recursion is too.
   for (const v1::AccountRef& ref : children) {
     absl::StatusOr<v1::Account> child = Account(tenant, ref.account_id());
     if (!child.ok()) return child.status();
-    OPP_RETURN_IF_ERROR(AddTreeNode(tenant, *child, depth + 1, index, out, parent_of));
+    SFA_RETURN_IF_ERROR(AddTreeNode(tenant, *child, depth + 1, index, out, parent_of));
   }
   return absl::OkStatus();
 }

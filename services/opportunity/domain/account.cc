@@ -83,10 +83,10 @@ absl::StatusOr<std::vector<AccountEvent>> Decide(const AccountState& state, cons
   const v1::CreateAccountRequest& request = command.request;
   if (state.exists) return absl::AlreadyExistsError(absl::StrCat("account ", request.account_id(), " already exists"));
   if (!request.parent_account_id().empty()) {
-    OPP_RETURN_IF_ERROR(CheckParent(request.account_id(), request.parent_account_id(), command.parent));
+    SFA_RETURN_IF_ERROR(CheckParent(request.account_id(), request.parent_account_id(), command.parent));
   }
   if (!request.owner_user_id().empty()) {
-    OPP_RETURN_IF_ERROR(CheckActiveUser(command.owner, "owner_user_id", request.owner_user_id()));
+    SFA_RETURN_IF_ERROR(CheckActiveUser(command.owner, "owner_user_id", request.owner_user_id()));
   }
   absl::StatusOr<absl::Time> at = EffectiveTimeOf(request, command.now);
   if (!at.ok()) return at.status();
@@ -114,13 +114,13 @@ absl::StatusOr<std::vector<AccountEvent>> Decide(const AccountState& state, cons
   v1::AccountUpdated updated = Updated(state, request);
   if (!updated.changed_fields().empty()) {
     if (updated.owner_user_id() != state.owner_user_id && !updated.owner_user_id().empty()) {
-      OPP_RETURN_IF_ERROR(CheckActiveUser(command.owner, "owner_user_id", updated.owner_user_id()));
+      SFA_RETURN_IF_ERROR(CheckActiveUser(command.owner, "owner_user_id", updated.owner_user_id()));
     }
     events.push_back({*at, std::move(updated)});
   }
   if (request.has_parent_account_id() && request.parent_account_id() != state.parent_account_id) {
     if (!request.parent_account_id().empty()) {
-      OPP_RETURN_IF_ERROR(CheckParent(state.account_id, request.parent_account_id(), command.parent));
+      SFA_RETURN_IF_ERROR(CheckParent(state.account_id, request.parent_account_id(), command.parent));
     }
     v1::AccountParentChanged moved;
     moved.set_account_id(state.account_id);

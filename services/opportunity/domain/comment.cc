@@ -40,8 +40,8 @@ absl::StatusOr<std::vector<CommentEvent>> Decide(const CommentState& state, cons
   if (!command.subject.exists) {
     return absl::NotFoundError(absl::StrCat("subject_id ", request.subject_id(), " not found"));
   }
-  OPP_RETURN_IF_ERROR(CheckReply(command));
-  OPP_RETURN_IF_ERROR(CheckActiveUser(command.author, "author_user_id", request.author_user_id()));
+  SFA_RETURN_IF_ERROR(CheckReply(command));
+  SFA_RETURN_IF_ERROR(CheckActiveUser(command.author, "author_user_id", request.author_user_id()));
   v1::CommentAdded added;
   added.set_comment_id(request.comment_id());
   added.set_subject_type(request.subject_type());

@@ -71,7 +71,7 @@ absl::StatusOr<std::vector<ContactEvent>> Decide(const ContactState& state, cons
   if (!command.account_exists)
     return absl::NotFoundError(absl::StrCat("account_id ", request.account_id(), " not found"));
   if (!request.reports_to_contact_id().empty()) {
-    OPP_RETURN_IF_ERROR(CheckManager(request.contact_id(), request.reports_to_contact_id(), command.manager));
+    SFA_RETURN_IF_ERROR(CheckManager(request.contact_id(), request.reports_to_contact_id(), command.manager));
   }
   absl::StatusOr<absl::Time> at = EffectiveTimeOf(request, command.now);
   if (!at.ok()) return at.status();
@@ -100,7 +100,7 @@ absl::StatusOr<std::vector<ContactEvent>> Decide(const ContactState& state, cons
   v1::ContactUpdated updated = Updated(state, request);
   if (updated.changed_fields().empty()) return std::vector<ContactEvent>();
   if (updated.reports_to_contact_id() != state.reports_to_contact_id && !updated.reports_to_contact_id().empty()) {
-    OPP_RETURN_IF_ERROR(CheckManager(state.contact_id, updated.reports_to_contact_id(), command.manager));
+    SFA_RETURN_IF_ERROR(CheckManager(state.contact_id, updated.reports_to_contact_id(), command.manager));
   }
   std::vector<ContactEvent> events;
   events.push_back({*at, std::move(updated)});

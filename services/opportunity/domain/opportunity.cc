@@ -207,7 +207,7 @@ absl::Status CheckExists(const OpportunityState& s, absl::string_view opportunit
 }
 
 absl::Status CheckOpen(const OpportunityState& s, absl::string_view opportunity_id) {
-  OPP_RETURN_IF_ERROR(CheckExists(s, opportunity_id));
+  SFA_RETURN_IF_ERROR(CheckExists(s, opportunity_id));
   if (!s.IsOpen()) {
     return RuleViolation("opportunity_closed", absl::StrCat("opportunity ", opportunity_id, " is ",
                                                             StatusName(s.status), "; Reopen it first"));
@@ -371,7 +371,7 @@ absl::StatusOr<Events> Decide(const OpportunityState& state, const CreateOpportu
   if (!request.account_id().empty() && !command.account_exists) {
     return absl::NotFoundError(absl::StrCat("account_id ", request.account_id(), " not found"));
   }
-  OPP_RETURN_IF_ERROR(CheckActiveUser(command.owner, "owner_user_id", request.owner_user_id()));
+  SFA_RETURN_IF_ERROR(CheckActiveUser(command.owner, "owner_user_id", request.owner_user_id()));
   absl::StatusOr<absl::Time> at = EffectiveTimeOf(request, command.now);
   if (!at.ok()) return at.status();
   const v1::PipelineDefined& pipeline = *command.pipeline;
@@ -402,7 +402,7 @@ absl::StatusOr<Events> Decide(const OpportunityState& state, const CreateOpportu
 
 absl::StatusOr<Events> Decide(const OpportunityState& state, const MoveStage& command) {
   const v1::MoveStageRequest& request = command.request;
-  OPP_RETURN_IF_ERROR(CheckOpen(state, request.opportunity_id()));
+  SFA_RETURN_IF_ERROR(CheckOpen(state, request.opportunity_id()));
   absl::StatusOr<const v1::PipelineDefined*> pipeline = PipelineOf(state, command.pipeline);
   if (!pipeline.ok()) return pipeline.status();
   absl::StatusOr<absl::Time> at = EffectiveTimeOf(request, command.now, state.last_changed_at);
@@ -413,7 +413,7 @@ absl::StatusOr<Events> Decide(const OpportunityState& state, const MoveStage& co
   if (!from.ok()) return from.status();
   absl::StatusOr<std::vector<CriterionRef>> met = NewlyMet(state, **pipeline, request.criteria_met());
   if (!met.ok()) return met.status();
-  OPP_RETURN_IF_ERROR(CheckMove(state, **pipeline, *from, *to, request));
+  SFA_RETURN_IF_ERROR(CheckMove(state, **pipeline, *from, *to, request));
 
   Emitter out(state, *at);
   for (const CriterionRef& ref : *met) out.Emit(Completion(out.state(), ref, ""));
@@ -428,7 +428,7 @@ absl::StatusOr<Events> Decide(const OpportunityState& state, const MoveStage& co
 
 absl::StatusOr<Events> Decide(const OpportunityState& state, const CompleteCriterion& command) {
   const v1::CompleteCriterionRequest& request = command.request;
-  OPP_RETURN_IF_ERROR(CheckOpen(state, request.opportunity_id()));
+  SFA_RETURN_IF_ERROR(CheckOpen(state, request.opportunity_id()));
   absl::StatusOr<const v1::PipelineDefined*> pipeline = PipelineOf(state, command.pipeline);
   if (!pipeline.ok()) return pipeline.status();
   absl::StatusOr<absl::Time> at = EffectiveTimeOf(request, command.now, state.last_changed_at);
@@ -446,7 +446,7 @@ absl::StatusOr<Events> Decide(const OpportunityState& state, const CompleteCrite
 
 absl::StatusOr<Events> Decide(const OpportunityState& state, const UpdateOpportunity& command) {
   const v1::UpdateOpportunityRequest& request = command.request;
-  OPP_RETURN_IF_ERROR(CheckExists(state, request.opportunity_id()));
+  SFA_RETURN_IF_ERROR(CheckExists(state, request.opportunity_id()));
   absl::StatusOr<absl::Time> at = EffectiveTimeOf(request, command.now, state.last_changed_at);
   if (!at.ok()) return at.status();
   Emitter out(state, *at);
@@ -457,17 +457,17 @@ absl::StatusOr<Events> Decide(const OpportunityState& state, const UpdateOpportu
     out.Emit(std::move(renamed));
   }
   if (request.has_amount() && !(state.amount && SameMoney(*state.amount, request.amount()))) {
-    OPP_RETURN_IF_ERROR(CheckFinal(state, "the amount"));
-    OPP_RETURN_IF_ERROR(CheckCurrency(state, request.amount()));
+    SFA_RETURN_IF_ERROR(CheckFinal(state, "the amount"));
+    SFA_RETURN_IF_ERROR(CheckCurrency(state, request.amount()));
     out.Emit(AmountChange(out.state(), request.amount()));
   }
   if (request.has_expected_close_date() &&
       !(state.expected_close_date && *state.expected_close_date == ToTime(request.expected_close_date()))) {
-    OPP_RETURN_IF_ERROR(CheckFinal(state, "the expected close date"));
+    SFA_RETURN_IF_ERROR(CheckFinal(state, "the expected close date"));
     out.Emit(CloseDateChange(out.state(), request.expected_close_date()));
   }
   if (request.has_owner_user_id() && request.owner_user_id() != state.owner_user_id) {
-    OPP_RETURN_IF_ERROR(CheckActiveUser(command.owner, "owner_user_id", request.owner_user_id()));
+    SFA_RETURN_IF_ERROR(CheckActiveUser(command.owner, "owner_user_id", request.owner_user_id()));
     auto changed = Stamped<v1::OpportunityOwnerChanged>(out.state());
     changed.set_owner_user_id(request.owner_user_id());
     changed.set_from_owner_user_id(state.owner_user_id);
@@ -479,13 +479,13 @@ absl::StatusOr<Events> Decide(const OpportunityState& state, const UpdateOpportu
 
 absl::StatusOr<Events> Decide(const OpportunityState& state, const CloseWon& command) {
   const v1::CloseWonRequest& request = command.request;
-  OPP_RETURN_IF_ERROR(CheckOpen(state, request.opportunity_id()));
+  SFA_RETURN_IF_ERROR(CheckOpen(state, request.opportunity_id()));
   absl::StatusOr<const v1::PipelineDefined*> pipeline = PipelineOf(state, command.pipeline);
   if (!pipeline.ok()) return pipeline.status();
   absl::StatusOr<absl::Time> at = EffectiveTimeOf(request, command.now, state.last_changed_at);
   if (!at.ok()) return at.status();
   if (request.has_amount()) {
-    OPP_RETURN_IF_ERROR(CheckCurrency(state, request.amount()));
+    SFA_RETURN_IF_ERROR(CheckCurrency(state, request.amount()));
   } else if (!state.amount) {
     // An ERP turns the win into an order; it needs to know for how much.
     return RuleViolation("amount_required", absl::StrCat("opportunity ", state.opportunity_id,
@@ -511,7 +511,7 @@ absl::StatusOr<Events> Decide(const OpportunityState& state, const CloseWon& com
 
 absl::StatusOr<Events> Decide(const OpportunityState& state, const CloseLost& command) {
   const v1::CloseLostRequest& request = command.request;
-  OPP_RETURN_IF_ERROR(CheckOpen(state, request.opportunity_id()));
+  SFA_RETURN_IF_ERROR(CheckOpen(state, request.opportunity_id()));
   absl::StatusOr<const v1::PipelineDefined*> pipeline = PipelineOf(state, command.pipeline);
   if (!pipeline.ok()) return pipeline.status();
   absl::StatusOr<absl::Time> at = EffectiveTimeOf(request, command.now, state.last_changed_at);
@@ -535,7 +535,7 @@ absl::StatusOr<Events> Decide(const OpportunityState& state, const CloseLost& co
 
 absl::StatusOr<Events> Decide(const OpportunityState& state, const Reopen& command) {
   const v1::ReopenRequest& request = command.request;
-  OPP_RETURN_IF_ERROR(CheckExists(state, request.opportunity_id()));
+  SFA_RETURN_IF_ERROR(CheckExists(state, request.opportunity_id()));
   if (state.IsOpen()) {
     return RuleViolation("opportunity_open", absl::StrCat("opportunity ", state.opportunity_id,
                                                           " is open; only a won or lost one can be reopened"));
@@ -561,7 +561,7 @@ absl::StatusOr<Events> Decide(const OpportunityState& state, const Reopen& comma
 
 absl::StatusOr<Events> Decide(const OpportunityState& state, const AddContactToOpportunity& command) {
   const v1::AddContactToOpportunityRequest& request = command.request;
-  OPP_RETURN_IF_ERROR(CheckExists(state, request.opportunity_id()));
+  SFA_RETURN_IF_ERROR(CheckExists(state, request.opportunity_id()));
   if (!command.contact.exists) {
     return absl::NotFoundError(absl::StrCat("contact_id ", request.contact_id(), " not found"));
   }
@@ -592,7 +592,7 @@ absl::StatusOr<Events> Decide(const OpportunityState& state, const AddContactToO
 
 absl::StatusOr<Events> Decide(const OpportunityState& state, const RemoveContactFromOpportunity& command) {
   const v1::RemoveContactFromOpportunityRequest& request = command.request;
-  OPP_RETURN_IF_ERROR(CheckExists(state, request.opportunity_id()));
+  SFA_RETURN_IF_ERROR(CheckExists(state, request.opportunity_id()));
   const CommitteeSeat* seat = state.Seat(request.contact_id());
   if (seat == nullptr) {
     return absl::NotFoundError(absl::StrCat("contact ", request.contact_id(),

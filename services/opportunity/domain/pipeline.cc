@@ -94,10 +94,10 @@ absl::Status CheckStageSettings(const v1::Stage& stage) {
 }
 
 absl::Status CheckDefinition(const RepeatedPtrField<v1::Stage>& stages) {
-  OPP_RETURN_IF_ERROR(CheckUniqueIds(stages));
-  OPP_RETURN_IF_ERROR(CheckOrder(stages));
-  OPP_RETURN_IF_ERROR(CheckOutcomes(stages));
-  for (const v1::Stage& stage : stages) OPP_RETURN_IF_ERROR(CheckStageSettings(stage));
+  SFA_RETURN_IF_ERROR(CheckUniqueIds(stages));
+  SFA_RETURN_IF_ERROR(CheckOrder(stages));
+  SFA_RETURN_IF_ERROR(CheckOutcomes(stages));
+  for (const v1::Stage& stage : stages) SFA_RETURN_IF_ERROR(CheckStageSettings(stage));
   return absl::OkStatus();
 }
 
@@ -123,7 +123,7 @@ PipelineState Evolve(PipelineState state, const PipelineEvent& event) {
 
 absl::StatusOr<std::vector<PipelineEvent>> Decide(const PipelineState& state, const DefinePipeline& command) {
   const v1::DefinePipelineRequest& request = command.request;
-  OPP_RETURN_IF_ERROR(CheckDefinition(request.stages()));
+  SFA_RETURN_IF_ERROR(CheckDefinition(request.stages()));
   v1::PipelineDefined defined;
   defined.set_pipeline_id(request.pipeline_id());
   defined.set_pipeline_version(static_cast<uint32_t>(state.versions.size() + 1));

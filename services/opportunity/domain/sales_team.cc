@@ -22,7 +22,7 @@ absl::Status CheckManager(const SalesTeamState& state, const UpsertSalesTeam& co
   const std::string& id = command.request.manager_user_id();
   if (state.exists && state.team.manager_user_id() == id) return absl::OkStatus();
   const UserState& manager = Lookup(command, id);
-  OPP_RETURN_IF_ERROR(CheckActiveUser(manager, "manager_user_id", id));
+  SFA_RETURN_IF_ERROR(CheckActiveUser(manager, "manager_user_id", id));
   if (manager.user.role() == v1::USER_ROLE_REP) {
     return RuleViolation("manager_role", absl::StrCat("manager_user_id ", id,
                                                       " is a REP; a team is managed by a MANAGER, DIRECTOR or ADMIN"));
@@ -35,7 +35,7 @@ absl::Status CheckMembers(const SalesTeamState& state, const UpsertSalesTeam& co
                                                 state.team.member_user_ids().end());
   for (const std::string& id : command.request.member_user_ids()) {
     if (before.contains(id)) continue;
-    OPP_RETURN_IF_ERROR(CheckActiveUser(Lookup(command, id), "member_user_ids", id));
+    SFA_RETURN_IF_ERROR(CheckActiveUser(Lookup(command, id), "member_user_ids", id));
     const auto other = command.other_team_of.find(id);
     if (other != command.other_team_of.end() && other->second != command.request.team_id()) {
       return RuleViolation("member_of_another_team", absl::StrCat("member ", id, " already belongs to team ",
@@ -89,8 +89,8 @@ SalesTeamState Evolve(SalesTeamState state, const SalesTeamEvent& event) {
 
 absl::StatusOr<std::vector<SalesTeamEvent>> Decide(const SalesTeamState& state, const UpsertSalesTeam& command) {
   if (Unchanged(state, command.request)) return std::vector<SalesTeamEvent>();
-  OPP_RETURN_IF_ERROR(CheckManager(state, command));
-  OPP_RETURN_IF_ERROR(CheckMembers(state, command));
+  SFA_RETURN_IF_ERROR(CheckManager(state, command));
+  SFA_RETURN_IF_ERROR(CheckMembers(state, command));
   std::vector<SalesTeamEvent> events;
   events.push_back({command.now, Upserted(state, command.request)});
   return events;

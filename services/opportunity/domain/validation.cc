@@ -100,7 +100,7 @@ absl::Status Text(absl::string_view field, absl::string_view text, size_t max_ch
     return need == kRequired ? Invalid(field, "is required") : Ok();
   }
   size_t chars = 0;
-  OPP_RETURN_IF_ERROR(CheckUtf8(field, text, lines, &chars));
+  SFA_RETURN_IF_ERROR(CheckUtf8(field, text, lines, &chars));
   if (chars > max_chars) {
     return Invalid(field, absl::StrCat("must be at most ", max_chars, " characters, not ", chars));
   }
@@ -129,8 +129,8 @@ absl::Status EffectiveTime(const Request& request) {
 
 absl::Status Range(absl::string_view from_field, bool has_from, const google::protobuf::Timestamp& from,
                    absl::string_view to_field, bool has_to, const google::protobuf::Timestamp& to) {
-  OPP_RETURN_IF_ERROR(has_from ? Time(from_field, from) : Ok());
-  OPP_RETURN_IF_ERROR(has_to ? Time(to_field, to) : Ok());
+  SFA_RETURN_IF_ERROR(has_from ? Time(from_field, from) : Ok());
+  SFA_RETURN_IF_ERROR(has_to ? Time(to_field, to) : Ok());
   if (has_from && has_to && ToTime(from) > ToTime(to)) return Invalid(from_field, absl::StrCat("is after ", to_field));
   return Ok();
 }
@@ -141,7 +141,7 @@ absl::Status OptionalMoney(absl::string_view field, bool has, const common::v1::
 
 absl::Status Email(absl::string_view field, absl::string_view email) {
   if (email.empty()) return Ok();
-  OPP_RETURN_IF_ERROR(Text(field, email, kMaxEmailLength, kOptional));
+  SFA_RETURN_IF_ERROR(Text(field, email, kMaxEmailLength, kOptional));
   const size_t at = email.find('@');
   const bool one_at = at != absl::string_view::npos && at > 0 && email.find('@', at + 1) == absl::string_view::npos;
   const absl::string_view domain = one_at ? email.substr(at + 1) : "";
@@ -172,7 +172,7 @@ absl::Status IdList(absl::string_view field, const RepeatedPtrField<std::string>
   absl::flat_hash_set<absl::string_view> seen;
   for (int i = 0; i < ids.size(); ++i) {
     const std::string entry = absl::StrCat(field, "[", i, "]");
-    OPP_RETURN_IF_ERROR(Id(entry, ids[i], kRequired));
+    SFA_RETURN_IF_ERROR(Id(entry, ids[i], kRequired));
     if (!seen.insert(ids[i]).second) return Invalid(entry, absl::StrCat("repeats ", ids[i]));
   }
   return Ok();
@@ -214,7 +214,7 @@ absl::Status Criterion(absl::string_view field, const v1::ExitCriterion& c) {
 }
 
 absl::Status Stage(absl::string_view field, const v1::Stage& stage) {
-  OPP_RETURN_IF_ERROR(FirstError({
+  SFA_RETURN_IF_ERROR(FirstError({
       Id(absl::StrCat(field, ".stage_id"), stage.stage_id(), kRequired),
       Text(absl::StrCat(field, ".name"), stage.name(), kMaxNameLength, kRequired),
       Enum(absl::StrCat(field, ".type"), stage.type(), v1::StageType_IsValid, kRequired),
@@ -222,14 +222,14 @@ absl::Status Stage(absl::string_view field, const v1::Stage& stage) {
   if (stage.probability_percent() < 0 || stage.probability_percent() > 100) {
     return Invalid(absl::StrCat(field, ".probability_percent"), "must be between 0 and 100");
   }
-  OPP_RETURN_IF_ERROR(Enum(absl::StrCat(field, ".forecast_category"), stage.forecast_category(),
+  SFA_RETURN_IF_ERROR(Enum(absl::StrCat(field, ".forecast_category"), stage.forecast_category(),
                            v1::ForecastCategory_IsValid, kRequired));
   if (stage.exit_criteria_size() > kMaxCriteriaPerStage) {
     return Invalid(absl::StrCat(field, ".exit_criteria"), absl::StrCat("must have at most ", kMaxCriteriaPerStage,
                                                                        " entries, not ", stage.exit_criteria_size()));
   }
   for (int i = 0; i < stage.exit_criteria_size(); ++i) {
-    OPP_RETURN_IF_ERROR(Criterion(absl::StrCat(field, ".exit_criteria[", i, "]"), stage.exit_criteria(i)));
+    SFA_RETURN_IF_ERROR(Criterion(absl::StrCat(field, ".exit_criteria[", i, "]"), stage.exit_criteria(i)));
   }
   return Ok();
 }
@@ -239,7 +239,7 @@ absl::Status Stages(const RepeatedPtrField<v1::Stage>& stages) {
   if (stages.size() > kMaxStages) {
     return Invalid("stages", absl::StrCat("must have at most ", kMaxStages, " entries, not ", stages.size()));
   }
-  for (int i = 0; i < stages.size(); ++i) OPP_RETURN_IF_ERROR(Stage(absl::StrCat("stages[", i, "]"), stages[i]));
+  for (int i = 0; i < stages.size(); ++i) SFA_RETURN_IF_ERROR(Stage(absl::StrCat("stages[", i, "]"), stages[i]));
   return Ok();
 }
 
@@ -436,7 +436,7 @@ absl::Status Validate(const v1::RemoveContactFromOpportunityRequest& r) {
 }
 
 absl::Status Validate(const v1::GetPowerMapRequest& r) {
-  OPP_RETURN_IF_ERROR(Id("opportunity_id", r.opportunity_id(), kRequired));
+  SFA_RETURN_IF_ERROR(Id("opportunity_id", r.opportunity_id(), kRequired));
   if (r.stale_after_days() < 0 || r.stale_after_days() > kMaxStaleAfterDays) {
     return Invalid("stale_after_days",
                    absl::StrCat("must be between 0 (default ", kDefaultStaleAfterDays, ") and ", kMaxStaleAfterDays));
@@ -555,14 +555,14 @@ absl::Status NewOpportunityFields(const v1::NewOpportunity& o) {
 }  // namespace
 
 absl::Status Validate(const v1::CreateFromLeadRequest& r) {
-  OPP_RETURN_IF_ERROR(FirstError(
+  SFA_RETURN_IF_ERROR(FirstError(
       {RequestId(r.request_id()), Id("lead_id", r.lead_id(), kRequired), Id("account_id", r.account_id(), kOptional)}));
   // Without an existing account_id the account is found or created by name.
   const Need account_name = r.account_id().empty() ? kRequired : kOptional;
-  OPP_RETURN_IF_ERROR(NewAccountFields(r.account(), account_name));
-  if (r.has_contact()) OPP_RETURN_IF_ERROR(NewContactFields(r.contact()));
+  SFA_RETURN_IF_ERROR(NewAccountFields(r.account(), account_name));
+  if (r.has_contact()) SFA_RETURN_IF_ERROR(NewContactFields(r.contact()));
   if (!r.has_opportunity()) return Invalid("opportunity", "is required");
-  OPP_RETURN_IF_ERROR(NewOpportunityFields(r.opportunity()));
+  SFA_RETURN_IF_ERROR(NewOpportunityFields(r.opportunity()));
   return EffectiveTime(r);
 }
 

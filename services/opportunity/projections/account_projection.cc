@@ -61,9 +61,9 @@ absl::Status SyncIndexes(ReadModelTxn& txn, absl::string_view tenant, const std:
   const v1::Account none;
   const v1::Account& old = before.has_value() ? *before : none;
   const bool existed = before.has_value();
-  OPP_RETURN_IF_ERROR(SyncIndex(txn, kAccountChildrenCf, existed ? ChildKeys(tenant, old) : std::vector<std::string>(),
+  SFA_RETURN_IF_ERROR(SyncIndex(txn, kAccountChildrenCf, existed ? ChildKeys(tenant, old) : std::vector<std::string>(),
                                 ChildKeys(tenant, after)));
-  OPP_RETURN_IF_ERROR(SyncIndex(txn, kAccountsByOwnerCf, existed ? OwnerKeys(tenant, old) : std::vector<std::string>(),
+  SFA_RETURN_IF_ERROR(SyncIndex(txn, kAccountsByOwnerCf, existed ? OwnerKeys(tenant, old) : std::vector<std::string>(),
                                 OwnerKeys(tenant, after)));
   return SyncIndex(txn, kAccountsByNameCf, existed ? NameKeys(tenant, old) : std::vector<std::string>(),
                    NameKeys(tenant, after));
@@ -87,7 +87,7 @@ absl::Status AccountProjection::Apply(const EventEnvelope& event, ReadModelTxn& 
   row.set_version(event.aggregate_version());
   if (!old->has_value()) *row.mutable_created_at() = event.occurred_at();
   *row.mutable_updated_at() = event.occurred_at();
-  OPP_RETURN_IF_ERROR(SyncIndexes(txn, event.tenant(), *old, row));
+  SFA_RETURN_IF_ERROR(SyncIndexes(txn, event.tenant(), *old, row));
   return WriteRow(txn, kAccountsCf, key, row);
 }
 

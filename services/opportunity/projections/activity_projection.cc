@@ -30,17 +30,17 @@ std::vector<std::string> ContactsOf(const v1::ActivityLogged& e) {
 
 absl::Status PutIndexes(ReadModelTxn& txn, absl::string_view tenant, const v1::ActivityLogged& e, int64_t t) {
   const std::string& id = e.activity_id();
-  OPP_RETURN_IF_ERROR(
+  SFA_RETURN_IF_ERROR(
       txn.Put(kActivityBySubjectCf, TimedKey(SubjectPrefix(tenant, e.subject_type(), e.subject_id()), t, id), ""));
   for (const std::string& contact : e.contact_ids()) {
     if (e.subject_type() == v1::SUBJECT_TYPE_CONTACT && contact == e.subject_id()) continue;
-    OPP_RETURN_IF_ERROR(
+    SFA_RETURN_IF_ERROR(
         txn.Put(kActivityBySubjectCf, TimedKey(SubjectPrefix(tenant, v1::SUBJECT_TYPE_CONTACT, contact), t, id), ""));
   }
   if (!e.account_id().empty()) {
-    OPP_RETURN_IF_ERROR(txn.Put(kActivityByAccountCf, TimedKey(Key(tenant, e.account_id()), t, id), ""));
+    SFA_RETURN_IF_ERROR(txn.Put(kActivityByAccountCf, TimedKey(Key(tenant, e.account_id()), t, id), ""));
   }
-  OPP_RETURN_IF_ERROR(txn.Put(kActivityByOwnerCf, TimedKey(Key(tenant, e.owner_user_id()), t, id), ""));
+  SFA_RETURN_IF_ERROR(txn.Put(kActivityByOwnerCf, TimedKey(Key(tenant, e.owner_user_id()), t, id), ""));
   return txn.Put(kActivityByTimeCf, TimedKey(TenantPrefix(tenant), t, id), "");
 }
 
@@ -102,9 +102,9 @@ absl::Status ActivityProjection::Apply(const EventEnvelope& event, ReadModelTxn&
   const v1::ActivityLogged& e = std::get<v1::ActivityLogged>(*payload);
   const std::string& tenant = event.tenant();
   const int64_t t = KeyMicros(domain::ToTime(e.occurred_at()));
-  OPP_RETURN_IF_ERROR(PutIndexes(txn, tenant, e, t));
-  for (const std::string& contact : ContactsOf(e)) OPP_RETURN_IF_ERROR(TouchContact(txn, tenant, contact, t));
-  OPP_RETURN_IF_ERROR(CountForAccount(txn, tenant, e));
+  SFA_RETURN_IF_ERROR(PutIndexes(txn, tenant, e, t));
+  for (const std::string& contact : ContactsOf(e)) SFA_RETURN_IF_ERROR(TouchContact(txn, tenant, contact, t));
+  SFA_RETURN_IF_ERROR(CountForAccount(txn, tenant, e));
   return WriteRow(txn, kActivitiesCf, Key(tenant, e.activity_id()), ToRow(e, event.aggregate_version()));
 }
 

@@ -44,12 +44,12 @@ absl::Status CommentProjection::Apply(const EventEnvelope& event, ReadModelTxn& 
   const int64_t t = KeyMicros(EventTime(event));
   const std::string subject =
       base::KeyBuilder().String(tenant).Uint64(e.subject_type()).String(e.subject_id()).Release();
-  OPP_RETURN_IF_ERROR(txn.Put(kCommentBySubjectCf, TimedKey(subject, t, id), ""));
-  OPP_RETURN_IF_ERROR(txn.Put(kCommentByAuthorCf, TimedKey(Key(tenant, e.author_user_id()), t, id), ""));
+  SFA_RETURN_IF_ERROR(txn.Put(kCommentBySubjectCf, TimedKey(subject, t, id), ""));
+  SFA_RETURN_IF_ERROR(txn.Put(kCommentByAuthorCf, TimedKey(Key(tenant, e.author_user_id()), t, id), ""));
   if (!e.subject_owner_user_id().empty()) {
-    OPP_RETURN_IF_ERROR(txn.Put(kCommentBySubjectOwnerCf, TimedKey(Key(tenant, e.subject_owner_user_id()), t, id), ""));
+    SFA_RETURN_IF_ERROR(txn.Put(kCommentBySubjectOwnerCf, TimedKey(Key(tenant, e.subject_owner_user_id()), t, id), ""));
   }
-  OPP_RETURN_IF_ERROR(txn.Put(kCommentByTimeCf, TimedKey(TenantPrefix(tenant), t, id), ""));
+  SFA_RETURN_IF_ERROR(txn.Put(kCommentByTimeCf, TimedKey(TenantPrefix(tenant), t, id), ""));
   return WriteRow(txn, kCommentsCf, Key(tenant, id), ToRow(e, event));
 }
 

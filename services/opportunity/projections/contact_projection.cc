@@ -64,9 +64,9 @@ absl::Status ContactProjection::Apply(const EventEnvelope& event, ReadModelTxn& 
   *row.mutable_updated_at() = event.occurred_at();
   const std::vector<std::string> none;
   const std::string& tenant = event.tenant();
-  OPP_RETURN_IF_ERROR(SyncIndex(txn, kContactsByAccountCf, old->has_value() ? AccountKeys(tenant, **old) : none,
+  SFA_RETURN_IF_ERROR(SyncIndex(txn, kContactsByAccountCf, old->has_value() ? AccountKeys(tenant, **old) : none,
                                 AccountKeys(tenant, row)));
-  OPP_RETURN_IF_ERROR(
+  SFA_RETURN_IF_ERROR(
       SyncIndex(txn, kContactsByEmailCf, old->has_value() ? EmailKeys(tenant, **old) : none, EmailKeys(tenant, row)));
   return WriteRow(txn, kContactsCf, key, row);
 }

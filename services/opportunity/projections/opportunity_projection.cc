@@ -180,7 +180,7 @@ constexpr std::pair<const char*, KeysFn> kIndexes[] = {
 absl::Status SyncIndexes(ReadModelTxn& txn, absl::string_view tenant, const std::optional<Row>& before,
                          const Row& after) {
   for (const auto& [cf, keys] : kIndexes) {
-    OPP_RETURN_IF_ERROR(SyncIndex(txn, cf, before.has_value() ? keys(tenant, *before) : std::vector<std::string>(),
+    SFA_RETURN_IF_ERROR(SyncIndex(txn, cf, before.has_value() ? keys(tenant, *before) : std::vector<std::string>(),
                                   keys(tenant, after)));
   }
   return absl::OkStatus();
@@ -226,7 +226,7 @@ absl::Status AddToAccount(ReadModelTxn& txn, absl::string_view tenant, const Row
 
 absl::Status MoveTotals(ReadModelTxn& txn, absl::string_view tenant, const std::optional<Row>& before,
                         const Row& after) {
-  if (before.has_value()) OPP_RETURN_IF_ERROR(AddToAccount(txn, tenant, *before, -1));
+  if (before.has_value()) SFA_RETURN_IF_ERROR(AddToAccount(txn, tenant, *before, -1));
   return AddToAccount(txn, tenant, after, +1);
 }
 
@@ -258,11 +258,11 @@ absl::Status ApplyOpportunity(const EventEnvelope& event, ReadModelTxn& txn) {
   // often the deal has moved (the row keeps only the visit still open).
   for (int i = 0; row.stage_history_size() > 1; ++i) {
     const std::string visit_key = base::KeyBuilder(key).Uint64(event.aggregate_version()).Uint64(i).Release();
-    OPP_RETURN_IF_ERROR(WriteRow(txn, kOppStageHistoryCf, visit_key, row.stage_history(0)));
+    SFA_RETURN_IF_ERROR(WriteRow(txn, kOppStageHistoryCf, visit_key, row.stage_history(0)));
     row.mutable_stage_history()->DeleteSubrange(0, 1);
   }
-  OPP_RETURN_IF_ERROR(SyncIndexes(txn, tenant, *old, row));
-  OPP_RETURN_IF_ERROR(MoveTotals(txn, tenant, *old, row));
+  SFA_RETURN_IF_ERROR(SyncIndexes(txn, tenant, *old, row));
+  SFA_RETURN_IF_ERROR(MoveTotals(txn, tenant, *old, row));
   return WriteRow(txn, kOpportunitiesCf, key, row);
 }
 

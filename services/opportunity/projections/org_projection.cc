@@ -69,12 +69,12 @@ absl::Status ApplyTeam(const EventEnvelope& event, ReadModelTxn& txn) {
   *row.mutable_updated_at() = event.occurred_at();
   const std::vector<std::string> before =
       old->has_value() ? MemberKeys(event.tenant(), **old) : std::vector<std::string>();
-  OPP_RETURN_IF_ERROR(SyncIndex(txn, kTeamMembersCf, before, MemberKeys(event.tenant(), row)));
+  SFA_RETURN_IF_ERROR(SyncIndex(txn, kTeamMembersCf, before, MemberKeys(event.tenant(), row)));
   for (const std::string& user : e.removed_member_user_ids()) {
-    OPP_RETURN_IF_ERROR(SetUserTeam(txn, event.tenant(), user, "", e.team_id()));
+    SFA_RETURN_IF_ERROR(SetUserTeam(txn, event.tenant(), user, "", e.team_id()));
   }
   for (const std::string& user : e.added_member_user_ids()) {
-    OPP_RETURN_IF_ERROR(SetUserTeam(txn, event.tenant(), user, e.team_id(), ""));
+    SFA_RETURN_IF_ERROR(SetUserTeam(txn, event.tenant(), user, e.team_id(), ""));
   }
   return WriteRow(txn, kTeamsCf, key, row);
 }

@@ -28,7 +28,7 @@ absl::Status PipelineProjection::Apply(const EventEnvelope& event, ReadModelTxn&
   *row.mutable_defined_at() = event.occurred_at();
   const std::string version_key =
       base::KeyBuilder().String(event.tenant()).String(e.pipeline_id()).Uint64(e.pipeline_version()).Release();
-  OPP_RETURN_IF_ERROR(WriteRow(txn, kPipelineVersionsCf, version_key, row));
+  SFA_RETURN_IF_ERROR(WriteRow(txn, kPipelineVersionsCf, version_key, row));
   return WriteRow(txn, kPipelinesCf, Key(event.tenant(), e.pipeline_id()), row);
 }
 
