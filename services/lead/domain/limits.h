@@ -7,11 +7,13 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "domain/field_checks.h"
+
 namespace sfa::lead::domain {
 
 // Lengths count characters (Unicode code points).
-inline constexpr size_t kMaxIdLength = 64;
-inline constexpr size_t kMaxRequestIdLength = 128;
+inline constexpr size_t kMaxIdLength = ::sfa::domain::kMaxIdLength;
+inline constexpr size_t kMaxRequestIdLength = ::sfa::domain::kMaxRequestIdLength;
 inline constexpr size_t kMaxNameLength = 200;   // people, companies, campaigns
 inline constexpr size_t kMaxLabelLength = 100;  // channel, origin, industry, country, city, condition field
 inline constexpr size_t kMaxEmailLength = 254;  // RFC 5321 path limit
@@ -41,7 +43,7 @@ inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 500;
 
 // 10^15 minor units (10 trillion dollars) leaves room to sum millions of amounts in an int64.
-inline constexpr int64_t kMaxMinorUnits = 1'000'000'000'000'000;
+inline constexpr int64_t kMaxMinorUnits = ::sfa::domain::kMaxMinorUnits;
 inline constexpr int64_t kMaxEmployees = 100'000'000;
 
 // A round-robin schedule is one slot per unit of (gcd-reduced) capacity; larger teams are scaled down

@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "absl/status/status.h"
+#include "domain/field_checks.h"
 #include "absl/strings/string_view.h"
 #include "sfa/common/v1/money.pb.h"
 #include "sfa/lead/v1/lead_service.pb.h"
@@ -44,10 +45,9 @@ absl::Status Validate(const v1::ListLeadsRequest& request);
 int PageSize(int32_t requested);  // 0 -> kDefaultPageSize
 
 // Building blocks.
-// 1-64 characters of [A-Za-z0-9._:@-], starting with a letter or digit; "" passes unless `required`.
-absl::Status ValidateId(absl::string_view field, absl::string_view id, bool required);
-// A 3-letter upper-case currency code and 0 <= minor_units <= kMaxMinorUnits.
-absl::Status ValidateMoney(absl::string_view field, const common::v1::Money& money);
+// ValidateId, ValidateMoney: the shared shape checks (libs/domain/field_checks.h).
+using ::sfa::domain::ValidateId;
+using ::sfa::domain::ValidateMoney;
 // "" passes. One '@' between a non-empty local part and a dotted domain of [a-z0-9.-], no spaces,
 // at most kMaxEmailLength characters.
 absl::Status ValidateEmail(absl::string_view field, absl::string_view email);

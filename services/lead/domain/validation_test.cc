@@ -116,7 +116,7 @@ TEST(ValidationTest, Campaigns) {
       {"negative", R"pb(request_id: "q"
                         campaign_id: "c1"
                         amount { minor_units: -1 currency: "USD" })pb",
-       "amount.minor_units must be between 0"},
+       "amount.minor_units must not be negative"},
       {"zero", R"pb(request_id: "q"
                     campaign_id: "c1"
                     amount { currency: "USD" })pb",

@@ -7,14 +7,16 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "domain/field_checks.h"
+
 #include "absl/time/time.h"
 
 namespace sfa::opportunity::domain {
 
 // Lengths count characters (Unicode code points), so a Chinese stage name gets the same room as an
 // English one.
-inline constexpr size_t kMaxIdLength = 64;
-inline constexpr size_t kMaxRequestIdLength = 128;
+inline constexpr size_t kMaxIdLength = ::sfa::domain::kMaxIdLength;
+inline constexpr size_t kMaxRequestIdLength = ::sfa::domain::kMaxRequestIdLength;
 inline constexpr size_t kMaxNameLength = 200;   // people, accounts, deals, pipelines, stages, competitors
 inline constexpr size_t kMaxLabelLength = 100;  // industry, region, title, lead source, outcome
 inline constexpr size_t kMaxEmailLength = 254;  // RFC 5321 path limit
@@ -34,7 +36,7 @@ inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 500;
 
 // 10^15 minor units (10 trillion dollars) leaves room to sum millions of amounts in an int64.
-inline constexpr int64_t kMaxMinorUnits = 1'000'000'000'000'000;
+inline constexpr int64_t kMaxMinorUnits = ::sfa::domain::kMaxMinorUnits;
 inline constexpr int64_t kMaxEmployees = 100'000'000;
 
 // Bounds on the parent / reports-to chains the adapter walks for cycle checks.

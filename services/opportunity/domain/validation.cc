@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "domain/field_checks.h"
 #include "google/protobuf/duration.pb.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -17,115 +18,22 @@
 namespace sfa::opportunity::domain {
 namespace {
 
+using ::sfa::domain::EffectiveTime;
+using ::sfa::domain::Enum;
+using ::sfa::domain::FirstError;
+using ::sfa::domain::Id;
+using ::sfa::domain::Invalid;
+using ::sfa::domain::kOptional;
+using ::sfa::domain::kRequired;
+using ::sfa::domain::Lines;
+using ::sfa::domain::Need;
+using ::sfa::domain::Ok;
+using ::sfa::domain::OptionalMoney;
+using ::sfa::domain::RequestId;
+using ::sfa::domain::Text;
+using ::sfa::domain::Time;
+
 using google::protobuf::RepeatedPtrField;
-
-enum class Need { kOptional, kRequired };
-enum class Lines { kSingle, kMulti };
-
-constexpr Need kOptional = Need::kOptional;
-constexpr Need kRequired = Need::kRequired;
-
-// google.protobuf.Timestamp's documented range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
-constexpr int64_t kMinTimestampSeconds = -62'135'596'800;
-constexpr int64_t kMaxTimestampSeconds = 253'402'300'799;
-
-absl::Status Invalid(absl::string_view field, absl::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(field, " ", problem));
-}
-
-// The checks of a request are cheap and bounded, so they all run and the first failure in field order
-// is reported; this keeps each Validate a readable list of its fields.
-absl::Status FirstError(std::initializer_list<absl::Status> checks) {
-  for (const absl::Status& check : checks) {
-    if (!check.ok()) return check;
-  }
-  return absl::OkStatus();
-}
-
-absl::Status Ok() { return absl::OkStatus(); }
-
-bool IsIdChar(char c) { return absl::ascii_isalnum(c) || c == '.' || c == '_' || c == ':' || c == '@' || c == '-'; }
-
-absl::Status Id(absl::string_view field, absl::string_view id, Need need) {
-  return ValidateId(field, id, need == kRequired);
-}
-
-absl::Status RequestId(absl::string_view id) {
-  if (id.empty()) return Invalid("request_id", "is required: it makes a retried command safe");
-  if (id.size() > kMaxRequestIdLength) {
-    return Invalid("request_id", absl::StrCat("must be at most ", kMaxRequestIdLength, " characters"));
-  }
-  const bool printable = std::all_of(id.begin(), id.end(), [](char c) { return c > ' ' && c < 0x7f; });
-  if (!printable) return Invalid("request_id", "must be printable ASCII without spaces");
-  return Ok();
-}
-
-// The length of the UTF-8 sequence `lead` starts, or 0 when it cannot start one.
-int Utf8SequenceLength(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if ((lead >> 5) == 0x6) return 2;
-  if ((lead >> 4) == 0xe) return 3;
-  if ((lead >> 3) == 0x1e) return 4;
-  return 0;
-}
-
-// Decodes UTF-8, counting code points into `*chars`; refuses malformed sequences and control characters
-// (line breaks and tabs are allowed in multi-line text).
-absl::Status CheckUtf8(absl::string_view field, absl::string_view text, Lines lines, size_t* chars) {
-  *chars = 0;
-  for (size_t i = 0; i < text.size(); ++(*chars)) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    const int length = Utf8SequenceLength(lead);
-    if (length == 0 || i + length > text.size()) return Invalid(field, "is not valid UTF-8");
-    uint32_t cp = length == 1 ? lead : lead & (0x7f >> length);
-    for (int k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xc0) != 0x80) return Invalid(field, "is not valid UTF-8");
-      cp = (cp << 6) | (next & 0x3f);
-    }
-    const bool overlong = (length == 2 && cp < 0x80) || (length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000);
-    if (overlong || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return Invalid(field, "is not valid UTF-8");
-    const bool control = cp < 0x20 || cp == 0x7f;
-    const bool allowed = lines == Lines::kMulti && (cp == '\n' || cp == '\r' || cp == '\t');
-    if (control && !allowed) return Invalid(field, "must not contain control characters");
-    i += length;
-  }
-  return Ok();
-}
-
-// Required text must have a non-space character: a name of blanks is no name.
-absl::Status Text(absl::string_view field, absl::string_view text, size_t max_chars, Need need,
-                  Lines lines = Lines::kSingle) {
-  if (absl::StripAsciiWhitespace(text).empty()) {
-    return need == kRequired ? Invalid(field, "is required") : Ok();
-  }
-  size_t chars = 0;
-  SFA_RETURN_IF_ERROR(CheckUtf8(field, text, lines, &chars));
-  if (chars > max_chars) {
-    return Invalid(field, absl::StrCat("must be at most ", max_chars, " characters, not ", chars));
-  }
-  return Ok();
-}
-
-template <typename IsValid>
-absl::Status Enum(absl::string_view field, int value, IsValid is_valid, Need need) {
-  if (!is_valid(value)) return Invalid(field, absl::StrCat("has an unknown value ", value));
-  if (value == 0 && need == kRequired) return Invalid(field, "is required");
-  return Ok();
-}
-
-absl::Status Time(absl::string_view field, const google::protobuf::Timestamp& time) {
-  if (time.seconds() < kMinTimestampSeconds || time.seconds() > kMaxTimestampSeconds || time.nanos() < 0 ||
-      time.nanos() > 999'999'999) {
-    return Invalid(field, "must be a valid timestamp between 0001-01-01 and 9999-12-31");
-  }
-  return Ok();
-}
-
-template <typename Request>
-absl::Status EffectiveTime(const Request& request) {
-  return request.has_effective_time() ? Time("effective_time", request.effective_time()) : Ok();
-}
 
 absl::Status Range(absl::string_view from_field, bool has_from, const google::protobuf::Timestamp& from,
                    absl::string_view to_field, bool has_to, const google::protobuf::Timestamp& to) {
@@ -133,10 +41,6 @@ absl::Status Range(absl::string_view from_field, bool has_from, const google::pr
   SFA_RETURN_IF_ERROR(has_to ? Time(to_field, to) : Ok());
   if (has_from && has_to && ToTime(from) > ToTime(to)) return Invalid(from_field, absl::StrCat("is after ", to_field));
   return Ok();
-}
-
-absl::Status OptionalMoney(absl::string_view field, bool has, const common::v1::Money& money) {
-  return has ? ValidateMoney(field, money) : Ok();
 }
 
 absl::Status Email(absl::string_view field, absl::string_view email) {
@@ -276,27 +180,6 @@ absl::Status ActivityDuration(const google::protobuf::Duration& d) {
 }
 
 }  // namespace
-
-absl::Status ValidateId(absl::string_view field, absl::string_view id, bool required) {
-  if (id.empty()) return required ? Invalid(field, "is required") : Ok();
-  if (id.size() > kMaxIdLength) return Invalid(field, absl::StrCat("must be at most ", kMaxIdLength, " characters"));
-  if (!absl::ascii_isalnum(id.front()) || !std::all_of(id.begin(), id.end(), IsIdChar)) {
-    return Invalid(field, "must be letters, digits and . _ : @ -, starting with a letter or digit");
-  }
-  return Ok();
-}
-
-absl::Status ValidateMoney(absl::string_view field, const common::v1::Money& money) {
-  const std::string& currency = money.currency();
-  if (currency.size() != 3 || !std::all_of(currency.begin(), currency.end(), absl::ascii_isupper)) {
-    return Invalid(absl::StrCat(field, ".currency"), "must be a 3-letter ISO 4217 code in upper case, e.g. USD");
-  }
-  if (money.minor_units() < 0) return Invalid(absl::StrCat(field, ".minor_units"), "must not be negative");
-  if (money.minor_units() > kMaxMinorUnits) {
-    return Invalid(absl::StrCat(field, ".minor_units"), absl::StrCat("must be at most ", kMaxMinorUnits));
-  }
-  return Ok();
-}
 
 int PageSize(int32_t requested) { return requested == 0 ? kDefaultPageSize : requested; }
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "absl/status/status.h"
+#include "domain/field_checks.h"
 #include "absl/strings/string_view.h"
 #include "sfa/common/v1/money.pb.h"
 #include "sfa/opportunity/v1/opportunity_service.pb.h"
@@ -67,10 +68,9 @@ int PageSize(int32_t requested);        // 0 -> kDefaultPageSize
 int StaleAfterDays(int32_t requested);  // 0 -> kDefaultStaleAfterDays
 
 // Building blocks, for ids and amounts the adapter derives or decodes itself.
-// 1-64 characters of [A-Za-z0-9._:@-], starting with a letter or digit; "" passes unless `required`.
-absl::Status ValidateId(absl::string_view field, absl::string_view id, bool required);
-// A 3-letter upper-case currency code and 0 <= minor_units <= kMaxMinorUnits.
-absl::Status ValidateMoney(absl::string_view field, const common::v1::Money& money);
+// ValidateId, ValidateMoney: the shared shape checks (libs/domain/field_checks.h).
+using ::sfa::domain::ValidateId;
+using ::sfa::domain::ValidateMoney;
 
 }  // namespace sfa::opportunity::domain
 
