@@ -17,7 +17,7 @@
 #include "eventstore/event_store.h"
 #include "opportunity/aggregates.h"
 #include "opportunity/domain/lead_conversion.h"
-#include "opportunity/executor.h"
+#include "base/executor.h"
 #include "opportunity/lookups.h"
 #include "opportunity/queries.h"
 #include "server/principal.h"
@@ -34,7 +34,7 @@ class Commands {
     eventstore::EventStore* store;
     eventstore::CommandRunner* runner;
     const Queries* queries;
-    Executor* executor;
+    base::Executor* executor;
     const base::Clock* clock;
     base::IdGenerator* ids;
   };

@@ -45,7 +45,7 @@ void Commands::Execute(const Principal& p, const std::string& id, const std::str
     if (!events.ok()) return events.status();
     return ToNewEvents(*events);
   };
-  Executor* executor = deps_.executor;
+  base::Executor* executor = deps_.executor;
   deps_.runner->Run<State>(std::move(command), [executor, request_id, done = std::move(done)](
                                                    absl::StatusOr<eventstore::CommandResult<State>> result) {
     absl::StatusOr<std::string> changed =

@@ -2,7 +2,7 @@
 
 #include "opportunity/domain/limits.h"
 #include "opportunity/projections/keys.h"
-#include "opportunity/projections/scan.h"
+#include "eventstore/read_model_scan.h"
 
 namespace sfa::opportunity {
 namespace {
@@ -28,7 +28,7 @@ absl::StatusOr<domain::AncestorChain> Walk(const std::string& parent_id, const s
 absl::StatusOr<std::optional<std::string>> FirstIdUnder(const eventstore::EventStore& store, absl::string_view cf,
                                                         const std::string& prefix) {
   std::optional<std::string> found;
-  absl::Status status = projections::ScanRange(store, cf, projections::PrefixRange(prefix), 1,
+  absl::Status status = eventstore::ScanRange(store, cf, eventstore::PrefixRange(prefix), 1,
                                                [&](absl::string_view key, absl::string_view) {
                                                  base::KeyReader reader(key.substr(prefix.size()));
                                                  absl::StatusOr<std::string> id = reader.String();
@@ -122,7 +122,7 @@ absl::Status Lookups::Users(const std::string& tenant, const std::vector<std::st
     if (!user->exists) continue;
     (*users)[id] = *std::move(user);
     absl::StatusOr<std::optional<v1::User>> row =
-        projections::GetRow<v1::User>(*store_, projections::kUsersCf, projections::Key(tenant, id));
+        eventstore::GetRow<v1::User>(*store_, projections::kUsersCf, projections::Key(tenant, id));
     if (!row.ok()) return row.status();
     if (row->has_value() && !(*row)->team_id().empty()) (*team_of)[id] = (*row)->team_id();
   }

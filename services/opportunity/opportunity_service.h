@@ -16,7 +16,7 @@
 #include "eventstore/command_runner.h"
 #include "eventstore/event_store.h"
 #include "opportunity/commands.h"
-#include "opportunity/executor.h"
+#include "base/executor.h"
 #include "opportunity/queries.h"
 #include "sfa/opportunity/v1/opportunity_service.grpc.pb.h"
 
@@ -141,7 +141,7 @@ class OpportunityServiceImpl final : public v1::OpportunityService::CallbackServ
 
   Queries queries_;
   // Declared before the runner: the runner's completions post here until the runner is gone.
-  Executor executor_;
+  base::Executor executor_;
   eventstore::CommandRunner runner_;
   Commands commands_;
 

@@ -13,7 +13,7 @@
 #include "opportunity/domain/validation.h"
 #include "opportunity/projections/keys.h"
 #include "opportunity/projections/rows.h"
-#include "opportunity/projections/scan.h"
+#include "eventstore/read_model_scan.h"
 #include "opportunity/query_support.h"
 
 namespace sfa::opportunity {
@@ -118,7 +118,7 @@ absl::StatusOr<v1::ListUsersResponse> Queries::ListUsers(const std::string& tena
     const std::string prefix = p::Key(tenant, r.team_id());
     next = ListThroughIndex<v1::User>(
         *store_, tenant, p::kTeamMembersCf, "sss", p::kUsersCf,
-        {{p::PrefixRange(prefix)}, prefix, r.page_token(), domain::PageSize(r.page_size())}, keep, add);
+        {{eventstore::PrefixRange(prefix)}, prefix, r.page_token(), domain::PageSize(r.page_size())}, keep, add);
   } else {
     next = ListRows<v1::User>(*store_, tenant, p::kUsersCf, r.page_token(), domain::PageSize(r.page_size()), keep, add);
   }
@@ -162,7 +162,7 @@ namespace {
 absl::Status Children(const eventstore::EventStore& store, const std::string& tenant, const std::string& id,
                       size_t limit, std::vector<v1::AccountRef>* out) {
   absl::Status parse_error;
-  absl::Status status = p::ScanRange(store, p::kAccountChildrenCf, p::PrefixRange(p::Key(tenant, id)), limit,
+  absl::Status status = eventstore::ScanRange(store, p::kAccountChildrenCf, eventstore::PrefixRange(p::Key(tenant, id)), limit,
                                      [&](absl::string_view key, absl::string_view) {
                                        base::KeyReader reader(key);
                                        reader.String().IgnoreError();  // tenant
@@ -196,7 +196,7 @@ void MergeTotals(const v1::GetAccountResponse& deals, const v1::GetAccountRespon
 
 template <typename Message>
 absl::StatusOr<Message> RowOrEmpty(const eventstore::EventStore& store, absl::string_view cf, const std::string& key) {
-  absl::StatusOr<std::optional<Message>> row = p::GetRow<Message>(store, cf, key);
+  absl::StatusOr<std::optional<Message>> row = eventstore::GetRow<Message>(store, cf, key);
   if (!row.ok()) return row.status();
   return row->value_or(Message());
 }
@@ -236,7 +236,7 @@ absl::Status Queries::AddContacts(const std::string& tenant, const std::string& 
                                   v1::GetAccountResponse* out) const {
   std::vector<std::string> ids;
   int count = 0;
-  absl::Status status = p::ScanRange(*store_, p::kContactsByAccountCf, p::PrefixRange(p::Key(tenant, account_id)),
+  absl::Status status = eventstore::ScanRange(*store_, p::kContactsByAccountCf, eventstore::PrefixRange(p::Key(tenant, account_id)),
                                      kMaxContactsCounted, [&](absl::string_view key, absl::string_view) {
                                        if (count++ < kViewListLimit) {
                                          absl::StatusOr<std::string> id = IdAt(key, "ssss");
@@ -259,7 +259,7 @@ absl::Status Queries::AddOpportunities(const std::string& tenant, const std::str
   for (const uint64_t closed : {0, 1}) {
     const std::string prefix = base::KeyBuilder(p::Key(tenant, account_id)).Uint64(closed).Release();
     std::vector<std::string> ids;
-    SFA_RETURN_IF_ERROR(p::ScanRange(*store_, p::kOppRecentCf, p::PrefixRange(prefix), kViewListLimit,
+    SFA_RETURN_IF_ERROR(eventstore::ScanRange(*store_, p::kOppRecentCf, eventstore::PrefixRange(prefix), kViewListLimit,
                                      [&](absl::string_view key, absl::string_view) {
                                        absl::StatusOr<std::string> id = IdAt(key, "ssuis");
                                        if (id.ok()) ids.push_back(*id);
@@ -350,11 +350,11 @@ absl::StatusOr<v1::ListAccountsResponse> Queries::ListAccounts(const std::string
   if (!r.parent_account_id().empty()) {
     const std::string prefix = p::Key(tenant, r.parent_account_id());
     next = ListThroughIndex<v1::Account>(*store_, tenant, p::kAccountChildrenCf, "ssss", p::kAccountsCf,
-                                         {{p::PrefixRange(prefix)}, prefix, r.page_token(), size}, keep, add);
+                                         {{eventstore::PrefixRange(prefix)}, prefix, r.page_token(), size}, keep, add);
   } else if (!r.owner_user_id().empty()) {
     const std::string prefix = p::Key(tenant, r.owner_user_id());
     next = ListThroughIndex<v1::Account>(*store_, tenant, p::kAccountsByOwnerCf, "sss", p::kAccountsCf,
-                                         {{p::PrefixRange(prefix)}, prefix, r.page_token(), size}, keep, add);
+                                         {{eventstore::PrefixRange(prefix)}, prefix, r.page_token(), size}, keep, add);
   } else {
     next = ListRows<v1::Account>(*store_, tenant, p::kAccountsCf, r.page_token(), size, keep, add);
   }
@@ -375,7 +375,7 @@ absl::StatusOr<v1::ListContactsResponse> Queries::ListContacts(const std::string
   if (!r.account_id().empty()) {
     const std::string prefix = p::Key(tenant, r.account_id());
     next = ListThroughIndex<v1::Contact>(*store_, tenant, p::kContactsByAccountCf, "ssss", p::kContactsCf,
-                                         {{p::PrefixRange(prefix)}, prefix, r.page_token(), size}, keep, add);
+                                         {{eventstore::PrefixRange(prefix)}, prefix, r.page_token(), size}, keep, add);
   } else {
     next = ListRows<v1::Contact>(*store_, tenant, p::kContactsCf, r.page_token(), size, keep, add);
   }

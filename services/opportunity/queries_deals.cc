@@ -13,7 +13,7 @@
 #include "opportunity/domain/support.h"
 #include "opportunity/domain/validation.h"
 #include "opportunity/projections/keys.h"
-#include "opportunity/projections/scan.h"
+#include "eventstore/read_model_scan.h"
 #include "opportunity/queries.h"
 #include "opportunity/query_support.h"
 
@@ -40,12 +40,12 @@ struct TimeFilter {
 struct IndexPlan {
   const char* cf;
   const char* layout;
-  std::vector<p::KeyRange> ranges;
+  std::vector<eventstore::KeyRange> ranges;
   std::string token_prefix;
 };
 
 IndexPlan TimedPlan(const char* cf, const char* layout, const std::string& prefix, const TimeFilter& time) {
-  return {cf, layout, {p::TimeRange(prefix, time.from, time.to)}, prefix};
+  return {cf, layout, {eventstore::TimeRange(prefix, time.from, time.to)}, prefix};
 }
 
 std::string SubjectPrefix(const std::string& tenant, v1::SubjectType type, const std::string& id) {
@@ -56,7 +56,7 @@ template <typename Row, typename Keep, typename Out>
 absl::StatusOr<std::string> ListPlanned(const eventstore::EventStore& store, const std::string& tenant,
                                         const IndexPlan& plan, const char* row_cf, const std::string& token,
                                         int32_t page_size, Keep keep, Out out) {
-  p::PageSpec spec{plan.ranges, plan.token_prefix, token, domain::PageSize(page_size)};
+  eventstore::PageSpec spec{plan.ranges, plan.token_prefix, token, domain::PageSize(page_size)};
   return ListThroughIndex<Row>(store, tenant, plan.cf, plan.layout, row_cf, spec, keep, out);
 }
 
@@ -71,7 +71,7 @@ absl::StatusOr<v1::Opportunity> Queries::Opportunity(const std::string& tenant, 
   if (!row.ok()) return row;
   // The row holds the open visit; the closed ones, in order, have their own rows.
   std::vector<v1::StageVisit> closed;
-  absl::Status scanned = p::ForEachInPrefix(*store_, p::kOppStageHistoryCf, p::Key(tenant, id),
+  absl::Status scanned = eventstore::ForEachInPrefix(*store_, p::kOppStageHistoryCf, p::Key(tenant, id),
                                          [&](absl::string_view, absl::string_view value) {
                                            v1::StageVisit visit;
                                            if (!visit.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
@@ -111,13 +111,13 @@ absl::StatusOr<v1::ListOpportunitiesResponse> Queries::ListOpportunities(const s
     std::vector<std::string> ids(team->member_user_ids().begin(), team->member_user_ids().end());
     std::sort(ids.begin(), ids.end());  // key order of the owners' ranges
     plan = {p::kOppByOwnerCf, "ssis", {}, p::TenantPrefix(tenant)};
-    for (const std::string& id : ids) plan.ranges.push_back(p::TimeRange(p::Key(tenant, id), time.from, time.to));
+    for (const std::string& id : ids) plan.ranges.push_back(eventstore::TimeRange(p::Key(tenant, id), time.from, time.to));
     members.insert(ids.begin(), ids.end());
   } else if (!r.pipeline_id().empty() && !r.stage_id().empty()) {
     plan = TimedPlan(p::kOppByStageCf, "sssis", p::Key(tenant, r.pipeline_id(), r.stage_id()), time);
   } else if (!r.pipeline_id().empty()) {
     const std::string prefix = p::Key(tenant, r.pipeline_id());
-    plan = {p::kOppByStageCf, "sssis", {p::PrefixRange(prefix)}, prefix};
+    plan = {p::kOppByStageCf, "sssis", {eventstore::PrefixRange(prefix)}, prefix};
   } else if (r.status() != v1::OPPORTUNITY_STATUS_UNSPECIFIED) {
     plan = TimedPlan(p::kOppByStatusCf, "suis", base::KeyBuilder().String(tenant).Uint64(r.status()).Release(), time);
   } else {
@@ -150,7 +150,7 @@ namespace {
 absl::StatusOr<std::optional<absl::Time>> LastActivityWith(const eventstore::EventStore& store,
                                                            const std::string& tenant, const std::string& contact_id) {
   absl::StatusOr<std::optional<std::string>> value =
-      p::GetValue(store, p::kActivityContactLastCf, p::Key(tenant, contact_id));
+      eventstore::GetValue(store, p::kActivityContactLastCf, p::Key(tenant, contact_id));
   if (!value.ok()) return value.status();
   if (!value->has_value()) return std::optional<absl::Time>();
   absl::StatusOr<int64_t> micros = base::KeyReader(**value).Int64();
@@ -213,7 +213,7 @@ absl::StatusOr<absl::flat_hash_map<std::string, std::string>> Queries::ReportsTo
     std::string id = m.reports_to_contact_id;
     for (size_t hops = 0; !id.empty() && hops < domain::kMaxReportingDepth && !reports_to.contains(id); ++hops) {
       absl::StatusOr<std::optional<v1::Contact>> contact =
-          p::GetRow<v1::Contact>(*store_, p::kContactsCf, p::Key(tenant, id));
+          eventstore::GetRow<v1::Contact>(*store_, p::kContactsCf, p::Key(tenant, id));
       if (!contact.ok()) return contact.status();
       if (!contact->has_value()) break;
       reports_to[id] = (*contact)->reports_to_contact_id();

@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "eventstore/event_store.h"
-#include "opportunity/projections/scan.h"
+#include "eventstore/read_model_scan.h"
 #include "sfa/opportunity/v1/opportunity_service.pb.h"
 
 namespace sfa::opportunity {
@@ -21,7 +21,7 @@ namespace sfa::opportunity {
 template <typename Message>
 absl::StatusOr<Message> RequiredRow(const eventstore::EventStore& store, absl::string_view cf, absl::string_view key,
                                     absl::string_view what, absl::string_view id) {
-  absl::StatusOr<std::optional<Message>> row = projections::GetRow<Message>(store, cf, key);
+  absl::StatusOr<std::optional<Message>> row = eventstore::GetRow<Message>(store, cf, key);
   if (!row.ok()) return row.status();
   if (!row->has_value()) return absl::NotFoundError(absl::StrCat(what, " ", id, " not found"));
   return **std::move(row);
@@ -36,7 +36,7 @@ absl::StatusOr<std::string> IdAt(absl::string_view key, absl::string_view layout
 template <typename Row, typename Keep, typename Out>
 absl::StatusOr<std::string> ListThroughIndex(const eventstore::EventStore& store, const std::string& tenant,
                                              absl::string_view index_cf, absl::string_view layout,
-                                             absl::string_view row_cf, const projections::PageSpec& spec, Keep keep,
+                                             absl::string_view row_cf, const eventstore::PageSpec& spec, Keep keep,
                                              Out out);
 
 // Lists rows stored directly in `cf` under the tenant prefix (ordered by id).
@@ -56,13 +56,13 @@ std::string TenantPrefixOf(const std::string& tenant);
 template <typename Row, typename Keep, typename Out>
 absl::StatusOr<std::string> ListThroughIndex(const eventstore::EventStore& store, const std::string& tenant,
                                              absl::string_view index_cf, absl::string_view layout,
-                                             absl::string_view row_cf, const projections::PageSpec& spec, Keep keep,
+                                             absl::string_view row_cf, const eventstore::PageSpec& spec, Keep keep,
                                              Out out) {
-  return projections::ScanPage(
+  return eventstore::ScanPage(
       store, index_cf, spec, [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
         absl::StatusOr<std::string> id = IdAt(key, layout);
         if (!id.ok()) return id.status();
-        absl::StatusOr<std::optional<Row>> row = projections::GetRow<Row>(store, row_cf, RowKey(tenant, *id));
+        absl::StatusOr<std::optional<Row>> row = eventstore::GetRow<Row>(store, row_cf, RowKey(tenant, *id));
         if (!row.ok()) return row.status();
         if (!row->has_value() || !keep(**row)) return false;
         out(**std::move(row));
@@ -75,8 +75,8 @@ absl::StatusOr<std::string> ListRows(const eventstore::EventStore& store, const 
                                      absl::string_view cf, const std::string& page_token, int page_size, Keep keep,
                                      Out out) {
   const std::string prefix = TenantPrefixOf(tenant);
-  projections::PageSpec spec{{projections::PrefixRange(prefix)}, prefix, page_token, page_size};
-  return projections::ScanPage(store, cf, spec,
+  eventstore::PageSpec spec{{eventstore::PrefixRange(prefix)}, prefix, page_token, page_size};
+  return eventstore::ScanPage(store, cf, spec,
                                [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
                                  Row row;
                                  if (!row.ParseFromArray(value.data(), static_cast<int>(value.size()))) {

@@ -1,5 +1,5 @@
-#ifndef SFA_SERVICES_OPPORTUNITY_PROJECTIONS_SCAN_H_
-#define SFA_SERVICES_OPPORTUNITY_PROJECTIONS_SCAN_H_
+#ifndef SFA_LIBS_EVENTSTORE_READ_MODEL_SCAN_H_
+#define SFA_LIBS_EVENTSTORE_READ_MODEL_SCAN_H_
 
 // Reading the read models from query code: point reads of protobuf rows, and pages over key ranges with
 // opaque page tokens (URL-safe base64 of the last key visited), so no list ever scans more than its
@@ -17,7 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "eventstore/event_store.h"
 
-namespace sfa::opportunity::projections {
+namespace sfa::eventstore {
 
 // Keys k with lower <= k < upper; an empty upper means "to the end of the family".
 struct KeyRange {
@@ -32,11 +32,11 @@ KeyRange PrefixRange(const std::string& prefix);
 KeyRange TimeRange(const std::string& prefix, std::optional<int64_t> from, std::optional<int64_t> to);
 
 // The raw value at `key`; nullopt when absent.
-absl::StatusOr<std::optional<std::string>> GetValue(const eventstore::EventStore& store, absl::string_view cf,
+absl::StatusOr<std::optional<std::string>> GetValue(const EventStore& store, absl::string_view cf,
                                                     absl::string_view key);
 
 template <typename Message>
-absl::StatusOr<std::optional<Message>> GetRow(const eventstore::EventStore& store, absl::string_view cf,
+absl::StatusOr<std::optional<Message>> GetRow(const EventStore& store, absl::string_view cf,
                                               absl::string_view key) {
   absl::StatusOr<std::optional<std::string>> bytes = GetValue(store, cf, key);
   if (!bytes.ok()) return bytes.status();
@@ -48,7 +48,7 @@ absl::StatusOr<std::optional<Message>> GetRow(const eventstore::EventStore& stor
 
 // Visits every entry whose key starts with `prefix`, in key order, for bounded per-record ranges (one
 // deal's stage history), never for a whole family.
-absl::Status ForEachInPrefix(const eventstore::EventStore& store, absl::string_view cf, const std::string& prefix,
+absl::Status ForEachInPrefix(const EventStore& store, absl::string_view cf, const std::string& prefix,
                              const std::function<absl::Status(absl::string_view key, absl::string_view value)>& visit);
 
 // Called for each entry; returns whether the entry went into the page.
@@ -67,14 +67,14 @@ struct PageSpec {
 
 // Visits the entries after the page token until page_size were accepted, the ranges end or the budget is
 // spent. Returns the next page token: empty when nothing is left.
-absl::StatusOr<std::string> ScanPage(const eventstore::EventStore& store, absl::string_view cf, const PageSpec& spec,
+absl::StatusOr<std::string> ScanPage(const EventStore& store, absl::string_view cf, const PageSpec& spec,
                                      const PageVisitor& visit);
 
 // Visits every entry of `range` in order until `visit` returns false or `limit` entries were visited.
 // For bounded walks (children of an account, contacts of an account).
-absl::Status ScanRange(const eventstore::EventStore& store, absl::string_view cf, const KeyRange& range, size_t limit,
+absl::Status ScanRange(const EventStore& store, absl::string_view cf, const KeyRange& range, size_t limit,
                        const std::function<bool(absl::string_view key, absl::string_view value)>& visit);
 
-}  // namespace sfa::opportunity::projections
+}  // namespace sfa::eventstore
 
-#endif  // SFA_SERVICES_OPPORTUNITY_PROJECTIONS_SCAN_H_
+#endif  // SFA_LIBS_EVENTSTORE_READ_MODEL_SCAN_H_

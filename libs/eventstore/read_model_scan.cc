@@ -1,4 +1,4 @@
-#include "opportunity/projections/scan.h"
+#include "eventstore/read_model_scan.h"
 
 #include <memory>
 
@@ -9,14 +9,14 @@
 #include "rocksdb/db.h"
 #include "rocksdb/iterator.h"
 
-namespace sfa::opportunity::projections {
+namespace sfa::eventstore {
 namespace {
 
-using eventstore::FromRocks;
-using eventstore::ToSlice;
-using eventstore::ToView;
 
-absl::StatusOr<rocksdb::ColumnFamilyHandle*> HandleOf(const eventstore::EventStore& store, absl::string_view cf) {
+
+
+
+absl::StatusOr<rocksdb::ColumnFamilyHandle*> HandleOf(const EventStore& store, absl::string_view cf) {
   rocksdb::ColumnFamilyHandle* handle = store.Handle(cf);
   if (handle == nullptr) return absl::InternalError(absl::StrCat("no column family ", cf));
   return handle;
@@ -31,7 +31,7 @@ absl::StatusOr<std::string> DecodeToken(const PageSpec& spec) {
   return key;
 }
 
-std::unique_ptr<rocksdb::Iterator> Iterate(const eventstore::EventStore& store, rocksdb::ColumnFamilyHandle* handle,
+std::unique_ptr<rocksdb::Iterator> Iterate(const EventStore& store, rocksdb::ColumnFamilyHandle* handle,
                                            const KeyRange& range, rocksdb::Slice* upper,
                                            rocksdb::ReadOptions* options) {
   if (!range.upper.empty()) {
@@ -52,7 +52,7 @@ KeyRange TimeRange(const std::string& prefix, std::optional<int64_t> from, std::
   return range;
 }
 
-absl::StatusOr<std::optional<std::string>> GetValue(const eventstore::EventStore& store, absl::string_view cf,
+absl::StatusOr<std::optional<std::string>> GetValue(const EventStore& store, absl::string_view cf,
                                                     absl::string_view key) {
   absl::StatusOr<rocksdb::ColumnFamilyHandle*> handle = HandleOf(store, cf);
   if (!handle.ok()) return handle.status();
@@ -63,7 +63,7 @@ absl::StatusOr<std::optional<std::string>> GetValue(const eventstore::EventStore
   return std::optional<std::string>(std::move(value));
 }
 
-absl::Status ForEachInPrefix(const eventstore::EventStore& store, absl::string_view cf, const std::string& prefix,
+absl::Status ForEachInPrefix(const EventStore& store, absl::string_view cf, const std::string& prefix,
                              const std::function<absl::Status(absl::string_view key, absl::string_view value)>& visit) {
   absl::StatusOr<rocksdb::ColumnFamilyHandle*> handle = HandleOf(store, cf);
   if (!handle.ok()) return handle.status();
@@ -80,7 +80,7 @@ absl::Status ForEachInPrefix(const eventstore::EventStore& store, absl::string_v
   return FromRocks(it->status(), "read model scan");
 }
 
-absl::StatusOr<std::string> ScanPage(const eventstore::EventStore& store, absl::string_view cf, const PageSpec& spec,
+absl::StatusOr<std::string> ScanPage(const EventStore& store, absl::string_view cf, const PageSpec& spec,
                                      const PageVisitor& visit) {
   absl::StatusOr<rocksdb::ColumnFamilyHandle*> handle = HandleOf(store, cf);
   if (!handle.ok()) return handle.status();
@@ -111,7 +111,7 @@ absl::StatusOr<std::string> ScanPage(const eventstore::EventStore& store, absl::
   return std::string();
 }
 
-absl::Status ScanRange(const eventstore::EventStore& store, absl::string_view cf, const KeyRange& range, size_t limit,
+absl::Status ScanRange(const EventStore& store, absl::string_view cf, const KeyRange& range, size_t limit,
                        const std::function<bool(absl::string_view key, absl::string_view value)>& visit) {
   absl::StatusOr<rocksdb::ColumnFamilyHandle*> handle = HandleOf(store, cf);
   if (!handle.ok()) return handle.status();
@@ -125,4 +125,4 @@ absl::Status ScanRange(const eventstore::EventStore& store, absl::string_view cf
   return it->status().ok() ? absl::OkStatus() : FromRocks(it->status(), "read model scan");
 }
 
-}  // namespace sfa::opportunity::projections
+}  // namespace sfa::eventstore

@@ -1,8 +1,8 @@
-#include "opportunity/executor.h"
+#include "base/executor.h"
 
 #include <utility>
 
-namespace sfa::opportunity {
+namespace sfa::base {
 
 Executor::Executor(int threads) {
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Loop(); });
@@ -36,4 +36,4 @@ void Executor::Loop() {
   }
 }
 
-}  // namespace sfa::opportunity
+}  // namespace sfa::base

@@ -1,5 +1,5 @@
-#ifndef SFA_SERVICES_OPPORTUNITY_EXECUTOR_H_
-#define SFA_SERVICES_OPPORTUNITY_EXECUTOR_H_
+#ifndef SFA_LIBS_BASE_EXECUTOR_H_
+#define SFA_LIBS_BASE_EXECUTOR_H_
 
 // A few threads that finish commands off the event store's sequencer thread: a command's completion
 // only posts here, and the work after it (reading the read model for the response, the next step of a
@@ -12,7 +12,7 @@
 
 #include "absl/synchronization/mutex.h"
 
-namespace sfa::opportunity {
+namespace sfa::base {
 
 class Executor {
  public:
@@ -33,6 +33,6 @@ class Executor {
   std::vector<std::thread> threads_;
 };
 
-}  // namespace sfa::opportunity
+}  // namespace sfa::base
 
-#endif  // SFA_SERVICES_OPPORTUNITY_EXECUTOR_H_
+#endif  // SFA_LIBS_BASE_EXECUTOR_H_
