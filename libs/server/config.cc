@@ -159,8 +159,10 @@ absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults) {
   return ValidateServerConfig(RawConfigFromFlags(defaults));
 }
 
-absl::Status ApplyEnvOverrides() {
-  for (const std::string& name : SharedFlagNames()) {
+absl::Status ApplyEnvOverrides(const std::vector<std::string>& service_flags) {
+  std::vector<std::string> names = SharedFlagNames();
+  names.insert(names.end(), service_flags.begin(), service_flags.end());
+  for (const std::string& name : names) {
     std::string var = EnvVarForFlag(name);
     const char* value = std::getenv(var.c_str());
     if (value == nullptr) continue;
@@ -190,13 +192,14 @@ std::vector<std::string> NormalizeFlagSpelling(int argc, char** argv) {
   return out;
 }
 
-std::vector<char*> ParseCommandLine(int argc, char** argv, absl::string_view usage) {
+std::vector<char*> ParseCommandLine(int argc, char** argv, absl::string_view usage,
+                                    const std::vector<std::string>& service_flags) {
   BlockShutdownSignals();
   // Abseil refuses a second usage message; tests parse more than once per process.
   static std::once_flag usage_once;
   std::call_once(usage_once, [usage] { absl::SetProgramUsageMessage(usage); });
   absl::string_view program = argc > 0 ? absl::string_view(argv[0]) : "sfa";
-  OrExit(program, ApplyEnvOverrides());
+  OrExit(program, ApplyEnvOverrides(service_flags));
   // Positional arguments point into these strings, so they live as long as the process.
   static std::vector<std::string>* normalized = new std::vector<std::string>();
   *normalized = NormalizeFlagSpelling(argc, argv);

@@ -73,9 +73,10 @@ RawConfig RawConfigFromFlags(const ServiceDefaults& defaults);
 // ValidateServerConfig(RawConfigFromFlags(defaults)).
 absl::StatusOr<ServerConfig> LoadServerConfig(const ServiceDefaults& defaults);
 
-// Sets each shared flag whose SFA_* variable is present in the environment. Call before parsing argv so
-// that the command line wins. INVALID_ARGUMENT naming the variable when a value does not parse.
-absl::Status ApplyEnvOverrides();
+// Sets each shared flag, and each of `service_flags` (a service's own flags), whose SFA_* variable is
+// present in the environment. Call before parsing argv so that the command line wins. INVALID_ARGUMENT
+// naming the variable when a value does not parse.
+absl::Status ApplyEnvOverrides(const std::vector<std::string>& service_flags = {});
 
 // Kubernetes-style spellings work too: "--kafka-brokers=x" is read as "--kafka_brokers=x" (dashes in a flag
 // name become underscores; values and arguments after "--" are left alone).
@@ -84,7 +85,9 @@ std::vector<std::string> NormalizeFlagSpelling(int argc, char** argv);
 // Blocks SIGTERM/SIGINT (see signals.h), applies the environment overrides, then parses argv with Abseil
 // (which exits on a bad flag). Exits non-zero with a one-line reason when an override is malformed.
 // Returns the positional arguments, argv[0] first.
-std::vector<char*> ParseCommandLine(int argc, char** argv, absl::string_view usage);
+// `service_flags` are the service's own flags that SFA_* variables may set too.
+std::vector<char*> ParseCommandLine(int argc, char** argv, absl::string_view usage,
+                                    const std::vector<std::string>& service_flags = {});
 
 // Broken startup configuration: logs one line naming the service and the reason, exits with status 2.
 [[noreturn]] void ExitOnStartupError(absl::string_view service, const absl::Status& status);

@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "eventstore/projection.h"
+#include "eventstore/read_model_rows.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "opportunity/domain/event.h"
 #include "opportunity/domain/support.h"
@@ -26,26 +27,10 @@ namespace sfa::opportunity::projections {
 using eventstore::ReadModelTxn;
 using EventEnvelope = sfa::common::v1::EventEnvelope;
 
-// The row at `key`, or nullopt. DATA_LOSS when the bytes are not a `Message`.
-template <typename Message>
-absl::StatusOr<std::optional<Message>> ReadRow(ReadModelTxn& txn, absl::string_view cf, absl::string_view key) {
-  absl::StatusOr<std::optional<std::string>> bytes = txn.Get(cf, key);
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return std::optional<Message>();
-  Message row;
-  if (!row.ParseFromString(**bytes)) return absl::DataLossError(absl::StrCat("unreadable row in ", cf));
-  return std::optional<Message>(std::move(row));
-}
-
-template <typename Message>
-absl::Status WriteRow(ReadModelTxn& txn, absl::string_view cf, absl::string_view key, const Message& row) {
-  return txn.Put(cf, key, row.SerializeAsString());
-}
-
-// Moves a row's key-only index entries from `before` to `after`: deletes what is no longer there and
-// adds what is new, so an unchanged entry costs nothing.
-absl::Status SyncIndex(ReadModelTxn& txn, absl::string_view cf, const std::vector<std::string>& before,
-                       const std::vector<std::string>& after);
+// Rows and key-only indexes: the shared helpers (libs/eventstore/read_model_rows.h).
+using eventstore::ReadRow;
+using eventstore::SyncIndex;
+using eventstore::WriteRow;
 
 // The payload of an envelope as the aggregate's variant.
 template <typename Payload>
