@@ -201,6 +201,7 @@ void ServiceHost::StopAll() {
   }
   base::LogInfo("shutdown started", {{"service", config_.service_name}, {"reason", reason}});
   DrainAndStopGrpc();
+  for (auto hook = stop_hooks_.rbegin(); hook != stop_hooks_.rend(); ++hook) (*hook)();
   StopMessagingAndStore();
   if (http_ != nullptr) {
     http_->Stop();
@@ -228,6 +229,8 @@ void ServiceHost::DrainAndStopGrpc() {
   event_feed_.reset();
   base::LogInfo("grpc server stopped", {{"service", config_.service_name}});
 }
+
+void ServiceHost::AddStopHook(std::function<void()> stop) { stop_hooks_.push_back(std::move(stop)); }
 
 void ServiceHost::StopMessagingAndStore() {
   if (runner_ != nullptr) {

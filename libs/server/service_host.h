@@ -18,6 +18,7 @@
 #include <grpcpp/server.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -80,6 +81,11 @@ class ServiceHost {
   // Before Start() only.
   void AddService(std::string name, grpc::Service* service);
 
+  // Work the service runs beside its RPCs on the store (an inbox worker) is stopped by `stop` during
+  // shutdown: after gRPC has stopped, before the projection runner and the store. Hooks run in reverse
+  // order of registration. Before Start() only.
+  void AddStopHook(std::function<void()> stop);
+
   // Starts the outbox relay, the projection runner and the gRPC server, then reports ready.
   absl::Status Start();
 
@@ -117,6 +123,7 @@ class ServiceHost {
   bool hurry_ ABSL_GUARDED_BY(mu_) = false;  // a second request: skip the drain delay
   std::string shutdown_reason_ ABSL_GUARDED_BY(mu_);
   std::once_flag stop_once_;
+  std::vector<std::function<void()>> stop_hooks_;
   bool started_ = false;
 
   std::unique_ptr<ShutdownSignalWatcher> signals_;

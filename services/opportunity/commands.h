@@ -67,6 +67,11 @@ class Commands {
   void LogActivity(const Principal& p, const v1::LogActivityRequest& r, Reply<v1::LogActivityResponse> reply);
   void Comment(const Principal& p, const v1::CommentRequest& r, Reply<v1::CommentResponse> reply);
 
+  // The reaction to the quote service's QuoteAccepted (from the inbox): the quote's net total becomes the
+  // opportunity's amount, as actor "system:quote" with request id "quote-accepted:<quote>:<version>", so
+  // a second delivery changes nothing.
+  void RecordAcceptedQuote(const sfa::common::v1::EventEnvelope& event, std::function<void(absl::Status)> done);
+
  private:
   // The id of the aggregate a command changed (for a retried request id: the first call's), or why
   // it failed. Called on an Executor thread.

@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "opportunity/commands.h"
 #include "opportunity/commands_internal.h"
+#include "sfa/quote/v1/quote_events.pb.h"
 
 namespace sfa::opportunity {
 
@@ -77,6 +78,21 @@ void Commands::CloseLost(const Principal& p, const v1::CloseLostRequest& r, Repl
 
 void Commands::Reopen(const Principal& p, const v1::ReopenRequest& r, Reply<v1::ReopenResponse> reply) {
   RunOnPipeline<domain::Reopen>(p, r, OpportunityReply(p.tenant, std::move(reply)));
+}
+
+void Commands::RecordAcceptedQuote(const sfa::common::v1::EventEnvelope& event,
+                                   std::function<void(absl::Status)> done) {
+  sfa::quote::v1::QuoteAccepted accepted;
+  if (!accepted.ParseFromString(event.payload())) return done(absl::DataLossError("unreadable QuoteAccepted"));
+  if (accepted.opportunity_id().empty()) return done(absl::OkStatus());  // a quote without a deal
+  const Principal system{event.tenant(), "system:quote", {}, ""};
+  domain::RecordAcceptedQuote command{accepted.opportunity_id(), accepted.quote_id(), accepted.quote_version(),
+                                      accepted.net_total(), domain::ToTime(event.occurred_at())};
+  Execute<OpportunityState>(
+      system, accepted.opportunity_id(),
+      absl::StrCat("quote-accepted:", accepted.quote_id(), ":", accepted.quote_version()), 0,
+      [command = std::move(command)](const OpportunityState& state) { return domain::Decide(state, command); },
+      [done = std::move(done)](absl::StatusOr<std::string> changed) { done(changed.status()); });
 }
 
 void Commands::UpdateOpportunity(const Principal& p, const v1::UpdateOpportunityRequest& r,

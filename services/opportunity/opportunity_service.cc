@@ -2,7 +2,9 @@
 
 #include <utility>
 
+#include "absl/synchronization/notification.h"
 #include "opportunity/domain/validation.h"
+#include "sfa/quote/v1/quote_events.pb.h"
 #include "server/grpc_status.h"
 #include "server/principal.h"
 
@@ -30,6 +32,18 @@ OpportunityServiceImpl::~OpportunityServiceImpl() {
   absl::MutexLock lock(&mu_);
   auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return calls_in_flight_ == 0; };
   mu_.Await(absl::Condition(&idle));
+}
+
+absl::Status OpportunityServiceImpl::ReactToQuoteEvent(const sfa::common::v1::EventEnvelope& event) {
+  if (event.payload_type() != sfa::quote::v1::QuoteAccepted::descriptor()->full_name()) return absl::OkStatus();
+  absl::Notification finished;
+  absl::Status result;
+  commands_.RecordAcceptedQuote(event, [&](absl::Status status) {
+    result = std::move(status);
+    finished.Notify();
+  });
+  finished.WaitForNotification();
+  return result;
 }
 
 void OpportunityServiceImpl::CallStarted() {

@@ -37,6 +37,10 @@ class OpportunityServiceImpl final : public v1::OpportunityService::CallbackServ
   // Waits until every call it accepted has been answered.
   ~OpportunityServiceImpl() override;
 
+  // The inbox's reaction to a quote event (QuoteAccepted records the amount; others change nothing).
+  // Blocks until the command completed; call it from the inbox worker, never from a gRPC thread.
+  absl::Status ReactToQuoteEvent(const sfa::common::v1::EventEnvelope& event);
+
   grpc::ServerUnaryReactor* UpsertUser(grpc::CallbackServerContext* context, const v1::UpsertUserRequest* request,
                                        v1::UpsertUserResponse* response) override;
   grpc::ServerUnaryReactor* GetUser(grpc::CallbackServerContext* context, const v1::GetUserRequest* request,

@@ -533,6 +533,19 @@ absl::StatusOr<Events> Decide(const OpportunityState& state, const CloseLost& co
   return std::move(out).Take();
 }
 
+absl::StatusOr<Events> Decide(const OpportunityState& state, const RecordAcceptedQuote& command) {
+  SFA_RETURN_IF_ERROR(CheckExists(state, command.opportunity_id));
+  if (state.amount && SameMoney(*state.amount, command.net_total)) return Events();
+  SFA_RETURN_IF_ERROR(CheckFinal(state, "the amount"));
+  SFA_RETURN_IF_ERROR(CheckCurrency(state, command.net_total));
+  Emitter out(state, std::max(command.accepted_at, state.last_changed_at));
+  v1::OpportunityAmountChanged changed = AmountChange(out.state(), command.net_total);
+  changed.set_quote_id(command.quote_id);
+  changed.set_quote_version(command.quote_version);
+  out.Emit(std::move(changed));
+  return std::move(out).Take();
+}
+
 absl::StatusOr<Events> Decide(const OpportunityState& state, const Reopen& command) {
   const v1::ReopenRequest& request = command.request;
   SFA_RETURN_IF_ERROR(CheckExists(state, request.opportunity_id()));

@@ -135,6 +135,15 @@ struct Reopen {
   absl::Time now;
 };
 
+// The quote service's QuoteAccepted: the accepted quote's net total becomes the opportunity's amount.
+struct RecordAcceptedQuote {
+  std::string opportunity_id;
+  std::string quote_id;
+  uint64_t quote_version = 0;
+  common::v1::Money net_total;
+  absl::Time accepted_at;  // the quote event's business time
+};
+
 struct AddContactToOpportunity {
   v1::AddContactToOpportunityRequest request;
   ContactState contact;
@@ -182,6 +191,11 @@ absl::StatusOr<std::vector<OpportunityEvent>> Decide(const OpportunityState& sta
 // OpportunityStageChanged (REOPENED), OpportunityReopened, back to to_stage_id or the stage it was
 // closed from. Rules: opportunity_open, unknown_stage, terminal_stage.
 absl::StatusOr<std::vector<OpportunityEvent>> Decide(const OpportunityState& state, const Reopen& command);
+// OpportunityAmountChanged naming the quote; nothing when the amount already is the quote's total.
+// opportunity_closed on a won or lost deal, currency_change for a quote in another currency. Recorded at
+// the acceptance time, or at the stream's last change when that is later (events arrive late).
+absl::StatusOr<std::vector<OpportunityEvent>> Decide(const OpportunityState& state,
+                                                     const RecordAcceptedQuote& command);
 
 // ContactAddedToOpportunity, OpportunityContactRoleChanged for a member with a new role, or nothing.
 // NOT_FOUND for a missing contact; RESOURCE_EXHAUSTED beyond kMaxOpportunityContacts members.

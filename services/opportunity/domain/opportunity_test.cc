@@ -515,6 +515,58 @@ TEST(OpportunityDeciderTest, UpdateOpportunity) {
   });
 }
 
+RecordAcceptedQuote Accepted(int64_t minor_units, const std::string& currency, absl::Time at) {
+  common::v1::Money total;
+  total.set_minor_units(minor_units);
+  total.set_currency(currency);
+  return RecordAcceptedQuote{"o1", "q1", 2, total, at};
+}
+
+TEST(OpportunityDeciderTest, RecordAcceptedQuote) {
+  RunDeciderTable<OpportunityState>(std::vector<DeciderCase<E, RecordAcceptedQuote>>{
+      {.name = "the quote's total becomes the amount, naming the quote",
+       .given = InQualify(),
+       .when = Accepted(6200000, "USD", Day(25)),
+       .then = {At(Day(25), With(Pb<v1::OpportunityAmountChanged>(kIds), R"pb(
+                     from_amount { minor_units: 5000000 currency: "USD" }
+                     to_amount { minor_units: 6200000 currency: "USD" }
+                     stage_id: "qualify"
+                     probability_percent: 30
+                     forecast_category: FORECAST_CATEGORY_PIPELINE
+                     quote_id: "q1"
+                     quote_version: 2)pb"))}},
+      {.name = "an acceptance older than the last change is recorded after it",
+       .given = InQualify(),
+       .when = Accepted(6200000, "USD", Day(1)),
+       .then = {At(Day(10), With(Pb<v1::OpportunityAmountChanged>(kIds), R"pb(
+                     from_amount { minor_units: 5000000 currency: "USD" }
+                     to_amount { minor_units: 6200000 currency: "USD" }
+                     stage_id: "qualify"
+                     probability_percent: 30
+                     forecast_category: FORECAST_CATEGORY_PIPELINE
+                     quote_id: "q1"
+                     quote_version: 2)pb"))}},
+      {.name = "the same amount changes nothing",
+       .given = Fresh(),
+       .when = Accepted(5000000, "USD", Day(25)),
+       .then = {}},
+      {.name = "a quote in another currency",
+       .given = Fresh(),
+       .when = Accepted(100, "EUR", Day(25)),
+       .code = StatusCode::kFailedPrecondition,
+       .message = "currency_change"},
+      {.name = "a lost deal keeps its amount",
+       .given = Lost(),
+       .when = Accepted(100, "USD", Day(45)),
+       .code = StatusCode::kFailedPrecondition,
+       .message = "opportunity_closed"},
+      {.name = "missing opportunity",
+       .when = Accepted(100, "USD", Day(25)),
+       .code = StatusCode::kNotFound,
+       .message = "opportunity o1 not found"},
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------
 
 CloseWon Win(absl::string_view text, absl::Time now = Day(30)) {
