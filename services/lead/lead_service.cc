@@ -34,21 +34,7 @@ LeadServiceImpl::LeadServiceImpl(eventstore::EventStore* store, LeadServiceOptio
   queries_.set_trainer(trainer_.get());
 }
 
-LeadServiceImpl::~LeadServiceImpl() {
-  absl::MutexLock lock(&mu_);
-  auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return calls_in_flight_ == 0; };
-  mu_.Await(absl::Condition(&idle));
-}
-
-void LeadServiceImpl::CallStarted() {
-  absl::MutexLock lock(&mu_);
-  ++calls_in_flight_;
-}
-
-void LeadServiceImpl::CallFinished() {
-  absl::MutexLock lock(&mu_);
-  --calls_in_flight_;
-}
+LeadServiceImpl::~LeadServiceImpl() { calls_.WaitIdle(); }
 
 void LeadServiceImpl::Serialized(const std::string& key, std::function<void(std::function<void()>)> work) {
   auto start = std::make_shared<std::function<void()>>();
@@ -79,26 +65,16 @@ void LeadServiceImpl::Serialized(const std::string& key, std::function<void(std:
 template <typename Request, typename Response, typename Handler>
 grpc::ServerUnaryReactor* LeadServiceImpl::Serve(grpc::CallbackServerContext* context, const Request* request,
                                                  Response* response, Handler handler) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  CallStarted();
-  Reply<Response> finish = [this, reactor, response](absl::StatusOr<Response> result) {
-    if (result.ok()) *response = *std::move(result);
-    reactor->Finish(server::ToGrpcStatus(result.status()));
-    CallFinished();
-  };
-  absl::StatusOr<Principal> principal = server::PrincipalFromContext(context);
-  if (!principal.ok()) {
-    finish(principal.status());
-    return reactor;
-  }
-  if constexpr (requires { domain::Validate(*request); }) {
-    if (absl::Status valid = domain::Validate(*request); !valid.ok()) {
-      finish(valid);
-      return reactor;
-    }
-  }
-  handler(*principal, *request, std::move(finish));
-  return reactor;
+  return server::ServeUnary(
+      context, request, response, calls_,
+      [](const Request& r) -> absl::Status {
+        if constexpr (requires { domain::Validate(r); }) {
+          return domain::Validate(r);
+        } else {
+          return absl::OkStatus();  // nothing to check: the request has no fields
+        }
+      },
+      std::move(handler));
 }
 
 template <typename State, typename Decide>

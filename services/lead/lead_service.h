@@ -25,6 +25,7 @@
 #include "lead/model_trainer.h"
 #include "lead/queries.h"
 #include "server/principal.h"
+#include "server/unary_call.h"
 #include "sfa/lead/v1/lead_service.grpc.pb.h"
 #include "sfa/opportunity/v1/opportunity_service.grpc.pb.h"
 
@@ -103,7 +104,7 @@ class LeadServiceImpl final : public v1::LeadService::CallbackService {
                                       v1::ListLeadsResponse* response) override;
 
   template <typename Response>
-  using Reply = std::function<void(absl::StatusOr<Response>)>;
+  using Reply = server::Reply<Response>;
   template <typename State>
   using Done = std::function<void(absl::StatusOr<eventstore::CommandResult<State>>)>;
 
@@ -134,9 +135,6 @@ class LeadServiceImpl final : public v1::LeadService::CallbackService {
   // Rule assignments in one team go one at a time, so two picks never see the same rotation and counts.
   void Serialized(const std::string& key, std::function<void(std::function<void()>)> work);
 
-  void CallStarted();
-  void CallFinished();
-
   eventstore::EventStore* store_;
   LeadServiceOptions options_;
   Queries queries_;
@@ -145,8 +143,8 @@ class LeadServiceImpl final : public v1::LeadService::CallbackService {
   eventstore::CommandRunner runner_;
   std::unique_ptr<ModelTrainer> trainer_;
 
+  server::CallTracker calls_;
   absl::Mutex mu_;
-  int64_t calls_in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<std::string, std::deque<std::function<void()>>> serialized_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -28,11 +28,7 @@ OpportunityServiceImpl::OpportunityServiceImpl(eventstore::EventStore* store, Op
       runner_(store),
       commands_({store, &runner_, &queries_, &executor_, options.clock, options.ids}) {}
 
-OpportunityServiceImpl::~OpportunityServiceImpl() {
-  absl::MutexLock lock(&mu_);
-  auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return calls_in_flight_ == 0; };
-  mu_.Await(absl::Condition(&idle));
-}
+OpportunityServiceImpl::~OpportunityServiceImpl() { calls_.WaitIdle(); }
 
 absl::Status OpportunityServiceImpl::ReactToQuoteEvent(const sfa::common::v1::EventEnvelope& event) {
   if (event.payload_type() != sfa::quote::v1::QuoteAccepted::descriptor()->full_name()) return absl::OkStatus();
@@ -46,37 +42,11 @@ absl::Status OpportunityServiceImpl::ReactToQuoteEvent(const sfa::common::v1::Ev
   return result;
 }
 
-void OpportunityServiceImpl::CallStarted() {
-  absl::MutexLock lock(&mu_);
-  ++calls_in_flight_;
-}
-
-void OpportunityServiceImpl::CallFinished() {
-  absl::MutexLock lock(&mu_);
-  --calls_in_flight_;
-}
-
 template <typename Request, typename Response, typename Handler>
 grpc::ServerUnaryReactor* OpportunityServiceImpl::Serve(grpc::CallbackServerContext* context, const Request* request,
                                                         Response* response, Handler handler) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  CallStarted();
-  Reply<Response> finish = [this, reactor, response](absl::StatusOr<Response> result) {
-    if (result.ok()) *response = *std::move(result);
-    reactor->Finish(server::ToGrpcStatus(result.status()));
-    CallFinished();
-  };
-  absl::StatusOr<server::Principal> principal = server::PrincipalFromContext(context);
-  if (!principal.ok()) {
-    finish(principal.status());
-    return reactor;
-  }
-  if (absl::Status valid = domain::Validate(*request); !valid.ok()) {
-    finish(valid);
-    return reactor;
-  }
-  handler(*principal, *request, std::move(finish));
-  return reactor;
+  return server::ServeUnary(
+      context, request, response, calls_, [](const Request& r) { return domain::Validate(r); }, std::move(handler));
 }
 
 template <typename Request, typename Response>

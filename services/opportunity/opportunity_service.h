@@ -18,6 +18,7 @@
 #include "opportunity/commands.h"
 #include "base/executor.h"
 #include "opportunity/queries.h"
+#include "server/unary_call.h"
 #include "sfa/opportunity/v1/opportunity_service.grpc.pb.h"
 
 namespace sfa::opportunity {
@@ -140,17 +141,13 @@ class OpportunityServiceImpl final : public v1::OpportunityService::CallbackServ
                                      absl::StatusOr<Response> (Queries::*method)(const std::string&, const Request&)
                                          const);
 
-  void CallStarted();
-  void CallFinished();
-
   Queries queries_;
   // Declared before the runner: the runner's completions post here until the runner is gone.
   base::Executor executor_;
   eventstore::CommandRunner runner_;
   Commands commands_;
 
-  absl::Mutex mu_;
-  int64_t calls_in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  server::CallTracker calls_;
 };
 
 }  // namespace sfa::opportunity
