@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <thread>
+#include <type_traits>
 #include <utility>
 
 #include "absl/random/random.h"
@@ -18,6 +19,12 @@ namespace sfa::tools::maventech {
 namespace {
 
 using Stub = v1::OpportunityService::StubInterface;
+using QuoteStub = quote_v1::QuoteService::StubInterface;
+
+// The catalogue's requests go to the quote service, all others to the opportunity service.
+template <typename Request>
+constexpr bool kQuoteRequest = std::is_same_v<Request, quote_v1::UpsertProductRequest> ||
+                               std::is_same_v<Request, quote_v1::UpsertPriceBookRequest>;
 
 // One overload per command type: the blocking call of the matching RPC. Responses are not needed.
 grpc::Status Call(Stub& stub, grpc::ClientContext* c, const v1::UpsertUserRequest& r) {
@@ -52,6 +59,14 @@ grpc::Status Call(Stub& stub, grpc::ClientContext* c, const v1::CloseLostRequest
   v1::CloseLostResponse response;
   return stub.CloseLost(c, r, &response);
 }
+grpc::Status Call(QuoteStub& stub, grpc::ClientContext* c, const quote_v1::UpsertProductRequest& r) {
+  quote_v1::UpsertProductResponse response;
+  return stub.UpsertProduct(c, r, &response);
+}
+grpc::Status Call(QuoteStub& stub, grpc::ClientContext* c, const quote_v1::UpsertPriceBookRequest& r) {
+  quote_v1::UpsertPriceBookResponse response;
+  return stub.UpsertPriceBook(c, r, &response);
+}
 
 // The stage a command leads to; empty for a create (the pipeline's first stage).
 std::string TargetStage(const Command& command) {
@@ -78,15 +93,20 @@ absl::StatusOr<size_t> FirstPendingCommand(const v1::Opportunity& current, const
   return 1;
 }
 
-Importer::Importer(std::shared_ptr<Stub> stub, ImportOptions options)
-    : stub_(std::move(stub)), options_(std::move(options)) {}
+Importer::Importer(std::shared_ptr<Stub> stub, ImportOptions options, std::shared_ptr<QuoteStub> quote)
+    : stub_(std::move(stub)), quote_(std::move(quote)), options_(std::move(options)) {}
 
-ImportResult Importer::Run(const ImportPlan& plan) {
+ImportResult Importer::Run(const ImportPlan& plan, const CataloguePlan* catalogue) {
   const absl::Time start = absl::Now();
-  for (const Phase& phase : plan.phases) {
+  std::vector<const Phase*> phases;
+  for (const Phase& phase : plan.phases) phases.push_back(&phase);
+  if (catalogue != nullptr) {
+    for (const Phase& phase : catalogue->phases) phases.push_back(&phase);
+  }
+  for (const Phase* phase : phases) {
     const absl::Time phase_start = absl::Now();
-    RunPhase(phase);
-    if (phase_done_) phase_done_(phase, absl::Now() - phase_start);
+    RunPhase(*phase);
+    if (phase_done_) phase_done_(*phase, absl::Now() - phase_start);
   }
   absl::MutexLock lock(&mu_);
   result_.elapsed = absl::Now() - start;
@@ -172,7 +192,18 @@ grpc::Status Importer::SendOnce(const Command& command) {
   grpc::ClientContext context;
   PrepareContext(&context);
   ++rpcs_;
-  return std::visit([&](const auto& request) { return Call(*stub_, &context, request); }, command);
+  return std::visit(
+      [&](const auto& request) {
+        if constexpr (kQuoteRequest<std::decay_t<decltype(request)>>) {
+          if (quote_ == nullptr) {
+            return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "no quote service to send the catalogue to");
+          }
+          return Call(*quote_, &context, request);
+        } else {
+          return Call(*stub_, &context, request);
+        }
+      },
+      command);
 }
 
 void Importer::PrepareContext(grpc::ClientContext* context) const {
@@ -202,11 +233,12 @@ void Importer::Stop(const std::string& reason) {
   result_.stopped = reason;
 }
 
-absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(const std::string& target, absl::Duration timeout) {
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(const std::string& target, absl::Duration timeout,
+                                                       absl::string_view service) {
   std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
   if (!channel->WaitForConnected(absl::ToChronoTime(absl::Now() + timeout))) {
     return absl::UnavailableError(
-        absl::StrCat("cannot reach the opportunity service at ", target, " within ", absl::FormatDuration(timeout)));
+        absl::StrCat("cannot reach ", service, " at ", target, " within ", absl::FormatDuration(timeout)));
   }
   return channel;
 }

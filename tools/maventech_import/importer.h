@@ -1,10 +1,11 @@
 #ifndef SFA_TOOLS_MAVENTECH_IMPORT_IMPORTER_H_
 #define SFA_TOOLS_MAVENTECH_IMPORT_IMPORTER_H_
 
-// Sends an ImportPlan to the opportunity service through its public gRPC API: phases one after another,
-// the sequences of a phase on `concurrency` threads with blocking stubs (so at most that many requests in
-// flight), each sequence's commands in order. Transient errors are resent with backoff; any other error
-// ends that sequence and is reported with the row it came from.
+// Sends an ImportPlan to the opportunity service, and a CataloguePlan to the quote service, through their
+// public gRPC APIs: phases one after another, the sequences of a phase on `concurrency` threads with
+// blocking stubs (so at most that many requests in flight), each sequence's commands in order. Transient
+// errors are resent with backoff; any other error ends that sequence and is reported with the row it came
+// from.
 
 #include <grpcpp/channel.h>
 #include <grpcpp/support/status.h>
@@ -21,13 +22,15 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "sfa/opportunity/v1/opportunity_service.grpc.pb.h"
+#include "sfa/quote/v1/quote_service.grpc.pb.h"
+#include "tools/maventech_import/catalogue.h"
 #include "tools/maventech_import/plan.h"
 #include "tools/maventech_import/retry.h"
 
 namespace sfa::tools::maventech {
 
 struct ImportOptions {
-  std::string tenant = "demo";                  // x-sfa-tenant
+  std::string tenant = "demo";                  // x-sfa-tenant, to both services
   std::string user = "importer";                // x-sfa-user: the actor of every event
   std::string roles = "admin";                  // x-sfa-roles; empty = not sent
   int concurrency = 32;                         // requests in flight
@@ -71,12 +74,15 @@ class Importer {
   // Called after each phase with the phase and the time it took.
   using PhaseDone = std::function<void(const Phase& phase, absl::Duration took)>;
 
-  Importer(std::shared_ptr<opportunity::v1::OpportunityService::StubInterface> stub, ImportOptions options);
+  // `quote` may be null when no catalogue is sent.
+  Importer(std::shared_ptr<opportunity::v1::OpportunityService::StubInterface> stub, ImportOptions options,
+           std::shared_ptr<quote_v1::QuoteService::StubInterface> quote = nullptr);
 
   void OnPhaseDone(PhaseDone callback) { phase_done_ = std::move(callback); }
 
-  // Sends the whole plan; call once.
-  ImportResult Run(const ImportPlan& plan);
+  // Sends the whole plan, then the catalogue when one is given (an import that stopped sends none of it);
+  // call once.
+  ImportResult Run(const ImportPlan& plan, const CataloguePlan* catalogue = nullptr);
 
  private:
   void RunPhase(const Phase& phase);
@@ -90,6 +96,7 @@ class Importer {
   void Stop(const std::string& reason);
 
   std::shared_ptr<opportunity::v1::OpportunityService::StubInterface> stub_;
+  std::shared_ptr<quote_v1::QuoteService::StubInterface> quote_;
   const ImportOptions options_;
   PhaseDone phase_done_;
   std::atomic<bool> stopping_{false};
@@ -100,9 +107,10 @@ class Importer {
   ImportResult result_ ABSL_GUARDED_BY(mu_);
 };
 
-// A channel to `target` ("host:port"), once connected; UNAVAILABLE naming the target when it cannot be
-// reached within `timeout`.
-absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(const std::string& target, absl::Duration timeout);
+// A channel to `target` ("host:port"), once connected; UNAVAILABLE naming `service` and the target when it
+// cannot be reached within `timeout`.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(const std::string& target, absl::Duration timeout,
+                                                       absl::string_view service = "the opportunity service");
 
 // For a deal whose create met ALREADY_EXISTS (imported before, and the service no longer remembers the
 // request id): the index of the first of the sequence's commands the stored deal has not yet had, or

@@ -98,12 +98,7 @@ class FakeService final : public v1::OpportunityService::Service {
     return grpc::Status::OK;
   }
 
- private:
-  static std::string Header(grpc::ServerContext* c, const std::string& key) {
-    auto it = c->client_metadata().find(key);
-    return it == c->client_metadata().end() ? "" : std::string(it->second.data(), it->second.size());
-  }
-
+  // Records a call (also the quote service's, so that one list has the order across both services).
   grpc::Status Handle(grpc::ServerContext* c, absl::string_view method, const std::string& id) {
     {
       absl::MutexLock lock(&mu_);
@@ -124,6 +119,12 @@ class FakeService final : public v1::OpportunityService::Service {
     return next;
   }
 
+ private:
+  static std::string Header(grpc::ServerContext* c, const std::string& key) {
+    auto it = c->client_metadata().find(key);
+    return it == c->client_metadata().end() ? "" : std::string(it->second.data(), it->second.size());
+  }
+
   absl::Mutex mu_;
   std::vector<std::string> calls_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> bad_metadata_ ABSL_GUARDED_BY(mu_);
@@ -134,8 +135,26 @@ class FakeService final : public v1::OpportunityService::Service {
   absl::Duration delay_ = absl::ZeroDuration();
 };
 
-ImportPlan SmallPlan() {
-  DataFiles files{
+// The quote service's catalogue calls, recorded and scripted by a FakeService.
+class FakeQuoteService final : public quote_v1::QuoteService::Service {
+ public:
+  explicit FakeQuoteService(FakeService& recorder) : recorder_(recorder) {}
+
+  grpc::Status UpsertProduct(grpc::ServerContext* c, const quote_v1::UpsertProductRequest* r,
+                             quote_v1::UpsertProductResponse*) override {
+    return recorder_.Handle(c, "UpsertProduct", r->request_id());
+  }
+  grpc::Status UpsertPriceBook(grpc::ServerContext* c, const quote_v1::UpsertPriceBookRequest* r,
+                               quote_v1::UpsertPriceBookResponse*) override {
+    return recorder_.Handle(c, "UpsertPriceBook", r->request_id());
+  }
+
+ private:
+  FakeService& recorder_;
+};
+
+DataFiles SmallFiles() {
+  return DataFiles{
       "account,sector,year_established,revenue,employees,office_location,subsidiary_of\n"
       "Child,retail,,1,1,US,Parent\n"
       "Parent,retail,,1,1,US,\n",
@@ -145,9 +164,23 @@ ImportPlan SmallPlan() {
       "W1,Ann Agent,GTX Pro,Child,Won,2017-01-01,2017-02-01,4000\n"
       "L1,Bob Agent,GTXPro,Parent,Lost,2017-01-02,2017-02-02,0\n"
       "P1,Ann Agent,GTX Pro,,Prospecting,,,\n"};
+}
+
+DataSet SmallData() {
+  absl::StatusOr<DataSet> data = ParseDataSet(SmallFiles());
+  EXPECT_TRUE(data.ok()) << data.status();
+  return data.ok() ? *std::move(data) : DataSet{};
+}
+
+ImportPlan SmallPlan() { return BuildPlan(SmallData()); }
+
+// GTX Pro and MG Special, and the price book.
+CataloguePlan SmallCatalogue() {
+  DataFiles files = SmallFiles();
+  files.products = "product,series,sales_price\nGTX Pro,GTX,4821\nMG Special,MG,55\n";
   absl::StatusOr<DataSet> data = ParseDataSet(files);
   EXPECT_TRUE(data.ok()) << data.status();
-  return BuildPlan(*data);
+  return BuildCataloguePlan(data.ok() ? *data : DataSet{});
 }
 
 class ImporterTest : public ::testing::Test {
@@ -157,6 +190,7 @@ class ImporterTest : public ::testing::Test {
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
     builder.RegisterService(&service_);
+    builder.RegisterService(&quote_service_);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
@@ -168,9 +202,9 @@ class ImporterTest : public ::testing::Test {
   }
   void TearDown() override { server_->Shutdown(); }
 
-  ImportResult Run(const ImportPlan& plan) {
-    Importer importer(v1::OpportunityService::NewStub(channel_), options_);
-    return importer.Run(plan);
+  ImportResult Run(const ImportPlan& plan, const CataloguePlan* catalogue = nullptr) {
+    Importer importer(v1::OpportunityService::NewStub(channel_), options_, quote_v1::QuoteService::NewStub(channel_));
+    return importer.Run(plan, catalogue);
   }
 
   // Index of the first call equal to `call`, or -1.
@@ -181,6 +215,7 @@ class ImporterTest : public ::testing::Test {
   }
 
   FakeService service_;
+  FakeQuoteService quote_service_{service_};
   std::unique_ptr<grpc::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
   ImportOptions options_;
@@ -299,11 +334,76 @@ TEST_F(ImporterTest, KeepsAtMostConcurrencyRequestsInFlight) {
   EXPECT_LE(service_.MaxInFlight(), 2);
 }
 
+TEST_F(ImporterTest, SendsTheCatalogueToTheQuoteServiceAfterThePlanWithTheSamePrincipal) {
+  const ImportPlan plan = SmallPlan();
+  const CataloguePlan catalogue = SmallCatalogue();
+  const ImportResult result = Run(plan, &catalogue);
+  EXPECT_TRUE(result.failures.empty());
+  EXPECT_EQ(result.Of(Entity::kOpportunity).ok, 3);
+  EXPECT_EQ(result.Of(Entity::kProduct).ok, 2);
+  EXPECT_EQ(result.Of(Entity::kPriceBook).ok, 1);
+  EXPECT_EQ(result.commands, plan.CommandCount() + 3);
+  EXPECT_THAT(service_.BadMetadata(), ElementsAre());
+  const int product = IndexOf("UpsertProduct maventech:product:gtx-pro:upsert");
+  EXPECT_GE(IndexOf("UpsertProduct maventech:product:mg-special:upsert"), 0);
+  EXPECT_GT(product, IndexOf("CloseWon maventech:opp:W1:won"));
+  EXPECT_GT(product, IndexOf("CloseLost maventech:opp:L1:lost"));
+  EXPECT_GT(IndexOf("UpsertPriceBook maventech:pricebook:maventech-usd:upsert"), product);
+  EXPECT_GT(IndexOf("UpsertPriceBook maventech:pricebook:maventech-usd:upsert"),
+            IndexOf("UpsertProduct maventech:product:mg-special:upsert"));
+}
+
+TEST_F(ImporterTest, WithoutACatalogueTheQuoteServiceHearsNothing) {
+  const ImportResult result = Run(SmallPlan());
+  for (const std::string& call : service_.Calls()) {
+    EXPECT_THAT(call, Not(HasSubstr("UpsertProduct")));
+    EXPECT_THAT(call, Not(HasSubstr("UpsertPriceBook")));
+  }
+  EXPECT_EQ(result.Of(Entity::kProduct).ok + result.Of(Entity::kPriceBook).ok, 0);
+}
+
+TEST_F(ImporterTest, CatalogueCallsAreResentLikeThePlansAndRefusalsReportedWithTheirRow) {
+  service_.FailFirst("maventech:pricebook:maventech-usd:upsert",
+                     {grpc::Status(grpc::StatusCode::UNAVAILABLE, "starting"),
+                      grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "slow")});
+  service_.FailFirst("maventech:product:mg-special:upsert",
+                     {grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "product.series: too long")});
+  const CataloguePlan catalogue = SmallCatalogue();
+  const ImportResult result = Run(SmallPlan(), &catalogue);
+  EXPECT_EQ(result.retries, 2);
+  EXPECT_EQ(result.Of(Entity::kPriceBook).ok, 1);
+  EXPECT_EQ(result.Of(Entity::kProduct).ok, 1);
+  EXPECT_EQ(result.Of(Entity::kProduct).failed, 1);
+  ASSERT_EQ(result.failures.size(), 1u);
+  const Failure& failure = result.failures[0];
+  EXPECT_EQ(failure.entity, Entity::kProduct);
+  EXPECT_EQ(failure.key, "mg-special");
+  EXPECT_EQ(failure.source.file, "products.csv");
+  EXPECT_EQ(failure.source.line, 3);
+  EXPECT_EQ(failure.command, "UpsertProduct");
+  EXPECT_EQ(failure.code, grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(ImporterTest, AnImportThatStoppedSendsNoCatalogue) {
+  options_.concurrency = 1;
+  service_.FailFirst("maventech:user:max-manager:upsert",
+                     {grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "no such tenant")});
+  const CataloguePlan catalogue = SmallCatalogue();
+  const ImportResult result = Run(SmallPlan(), &catalogue);
+  EXPECT_FALSE(result.stopped.empty());
+  EXPECT_EQ(result.Of(Entity::kProduct).not_sent, 2);
+  EXPECT_EQ(result.Of(Entity::kPriceBook).not_sent, 1);
+  EXPECT_EQ(IndexOf("UpsertPriceBook maventech:pricebook:maventech-usd:upsert"), -1);
+}
+
 TEST(ConnectTest, NamesAnUnreachableTarget) {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = Connect("127.0.0.1:1", absl::Milliseconds(200));
   ASSERT_FALSE(channel.ok());
   EXPECT_EQ(channel.status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_THAT(channel.status().message(), HasSubstr("127.0.0.1:1"));
+  EXPECT_THAT(channel.status().message(), HasSubstr("the opportunity service at 127.0.0.1:1"));
+  channel = Connect("127.0.0.1:1", absl::Milliseconds(100), "the quote service");
+  ASSERT_FALSE(channel.ok());
+  EXPECT_THAT(channel.status().message(), HasSubstr("the quote service at 127.0.0.1:1"));
 }
 
 // ---------------------------------------------------------------------------------------------------

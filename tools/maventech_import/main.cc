@@ -1,5 +1,5 @@
-// sfa-import-maventech: loads the MavenTech CRM data set into the opportunity service through its gRPC
-// API. Wiring only: flags -> Config -> RunImport.
+// sfa-import-maventech: loads the MavenTech CRM data set into the opportunity service (and its catalogue into
+// the quote service) through their gRPC APIs. Wiring only: flags -> Config -> RunImport.
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -33,9 +33,13 @@ int main(int argc, char** argv) {
 
   CLI::App app{
       "Loads the MavenTech CRM data set (users, teams, accounts, a pipeline, 8,800 opportunities) into the\n"
-      "opportunity service through its gRPC API. Safe to run again: request ids derive from the data.\n"
+      "opportunity service through its gRPC API, and with --quote-target its products and list prices into\n"
+      "the quote service. Safe to run again: request ids derive from the data.\n"
       "Exit: 0 every row imported, 1 rows rejected or refused, 2 bad flags or unreadable data, 3 unreachable."};
   app.add_option("--target", config.target, "Opportunity service, host:port")->capture_default_str();
+  app.add_option("--quote-target,--quote_target", config.quote_target,
+                 "Quote service, host:port: also load products.csv as its catalogue and price book "
+                 "maventech-usd; empty loads none");
   app.add_option("--data-dir", config.data_dir, "Folder with the four CSV files")->capture_default_str();
   app.add_option("--tenant", config.import.tenant, "Tenant to load into (x-sfa-tenant)")->capture_default_str();
   app.add_option("--user", config.import.user, "Acting user (x-sfa-user)")->capture_default_str();

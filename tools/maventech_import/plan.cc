@@ -23,10 +23,6 @@ constexpr absl::string_view kRequestPrefix = "maventech";
 constexpr std::pair<absl::string_view, absl::string_view> kSectorFixes[] = {{"technolgy", "technology"}};
 constexpr std::pair<absl::string_view, absl::string_view> kOfficeFixes[] = {{"Philipines", "Philippines"}};
 
-std::string RequestId(absl::string_view kind, absl::string_view id, absl::string_view step) {
-  return absl::StrCat(kRequestPrefix, ":", kind, ":", id, ":", step);
-}
-
 // Midnight UTC of the business day, as the service's README asks of importers.
 google::protobuf::Timestamp AtMidnightUtc(absl::CivilDay day) {
   google::protobuf::Timestamp timestamp;
@@ -491,6 +487,10 @@ absl::string_view EntityName(Entity entity) {
       return "accounts";
     case Entity::kOpportunity:
       return "opportunities";
+    case Entity::kProduct:
+      return "products";
+    case Entity::kPriceBook:
+      return "price_books";
   }
   return "?";
 }
@@ -508,7 +508,7 @@ const std::string& RequestIdOf(const Command& command) {
   return std::visit([](const auto& request) -> const std::string& { return request.request_id(); }, command);
 }
 
-int ImportPlan::Planned(Entity entity) const {
+int CountSequences(const std::vector<Phase>& phases, Entity entity) {
   int count = 0;
   for (const Phase& phase : phases) {
     count += std::count_if(phase.sequences.begin(), phase.sequences.end(),
@@ -517,7 +517,7 @@ int ImportPlan::Planned(Entity entity) const {
   return count;
 }
 
-int ImportPlan::CommandCount() const {
+int CountCommands(const std::vector<Phase>& phases) {
   int count = 0;
   for (const Phase& phase : phases) {
     for (const Sequence& sequence : phase.sequences) count += static_cast<int>(sequence.commands.size());
@@ -525,7 +525,15 @@ int ImportPlan::CommandCount() const {
   return count;
 }
 
+int ImportPlan::Planned(Entity entity) const { return CountSequences(phases, entity); }
+
+int ImportPlan::CommandCount() const { return CountCommands(phases); }
+
 ImportPlan BuildPlan(const DataSet& data) { return Planner(data).Build(); }
+
+std::string RequestId(absl::string_view kind, absl::string_view id, absl::string_view step) {
+  return absl::StrCat(kRequestPrefix, ":", kind, ":", id, ":", step);
+}
 
 v1::DefinePipelineRequest MaventechPipeline() {
   v1::DefinePipelineRequest request;

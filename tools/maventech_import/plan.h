@@ -15,12 +15,14 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "sfa/opportunity/v1/opportunity_service.pb.h"
+#include "sfa/quote/v1/quote_service.pb.h"
 #include "tools/maventech_import/data_set.h"
 #include "tools/maventech_import/quirks.h"
 
 namespace sfa::tools::maventech {
 
 namespace v1 = ::sfa::opportunity::v1;
+namespace quote_v1 = ::sfa::quote::v1;
 
 inline constexpr char kPipelineId[] = "maventech";
 inline constexpr char kProspectingStage[] = "prospecting";
@@ -31,14 +33,17 @@ inline constexpr char kCurrency[] = "USD";
 // The data set records no reason for a loss; CloseLost requires one.
 inline constexpr char kLostReason[] = "not recorded in the MavenTech data set";
 
-enum class Entity { kUser, kTeam, kPipeline, kAccount, kOpportunity };
-inline constexpr int kEntityCount = 5;
-absl::string_view EntityName(Entity entity);  // "users", "teams", ...
+// The opportunity service's records, then the quote service's (catalogue.h: only with --quote-target).
+enum class Entity { kUser, kTeam, kPipeline, kAccount, kOpportunity, kProduct, kPriceBook };
+inline constexpr int kEntityCount = 7;
+inline constexpr int kOpportunityEntityCount = 5;  // kUser .. kOpportunity
+absl::string_view EntityName(Entity entity);       // "users", "teams", ..., "price_books"
 
-// One request of the import.
+// One request of the import: to the opportunity service, or (the last two) to the quote service.
 using Command =
     std::variant<v1::UpsertUserRequest, v1::UpsertSalesTeamRequest, v1::DefinePipelineRequest, v1::CreateAccountRequest,
-                 v1::CreateOpportunityRequest, v1::MoveStageRequest, v1::CloseWonRequest, v1::CloseLostRequest>;
+                 v1::CreateOpportunityRequest, v1::MoveStageRequest, v1::CloseWonRequest, v1::CloseLostRequest,
+                 quote_v1::UpsertProductRequest, quote_v1::UpsertPriceBookRequest>;
 
 // The RPC a command is sent with: "CreateOpportunity".
 std::string CommandName(const Command& command);
@@ -59,6 +64,10 @@ struct Phase {
   std::vector<Sequence> sequences;
 };
 
+// Sequences of `entity`, and commands, in `phases`.
+int CountSequences(const std::vector<Phase>& phases, Entity entity);
+int CountCommands(const std::vector<Phase>& phases);
+
 struct ImportPlan {
   std::vector<Phase> phases;
   QuirkCounts quirks;
@@ -74,6 +83,9 @@ struct ImportPlan {
 };
 
 ImportPlan BuildPlan(const DataSet& data);
+
+// "maventech:<kind>:<id>:<step>": the request id of every command, derived from the data only.
+std::string RequestId(absl::string_view kind, absl::string_view id, absl::string_view step);
 
 // The pipeline the import defines: Prospecting -> Engaging -> Won / Lost, no exit criteria.
 v1::DefinePipelineRequest MaventechPipeline();

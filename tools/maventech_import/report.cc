@@ -32,19 +32,55 @@ std::string Grouped(int64_t n) {
   return out;
 }
 
+void AddRejected(const RowIssue& issue, report::ImportReport* out) {
+  report::RejectedRow* row = out->add_rejected_rows();
+  row->set_file(issue.source.file);
+  row->set_line(issue.source.line);
+  row->set_key(issue.key);
+  row->set_reason(issue.reason);
+}
+
+void AddEntity(Entity entity, int planned, const ImportResult* result, report::EntityCount* count) {
+  count->set_entity(std::string(EntityName(entity)));
+  count->set_planned(planned);
+  if (result == nullptr) return;
+  const EntityTally& tally = result->Of(entity);
+  count->set_ok(tally.ok);
+  count->set_existed(tally.existed);
+  count->set_failed(tally.failed);
+  count->set_not_sent(tally.not_sent);
+}
+
 void AddEntities(const ImportPlan& plan, const ImportResult* result, report::ImportReport* out) {
-  for (int i = 0; i < kEntityCount; ++i) {
+  for (int i = 0; i < kOpportunityEntityCount; ++i) {
     const Entity entity = static_cast<Entity>(i);
-    report::EntityCount* count = out->add_entities();
-    count->set_entity(std::string(EntityName(entity)));
-    count->set_planned(plan.Planned(entity));
-    if (result == nullptr) continue;
-    const EntityTally& tally = result->Of(entity);
-    count->set_ok(tally.ok);
-    count->set_existed(tally.existed);
-    count->set_failed(tally.failed);
-    count->set_not_sent(tally.not_sent);
+    AddEntity(entity, plan.Planned(entity), result, out->add_entities());
   }
+}
+
+void AddCatalogue(const RunInfo& info, const CataloguePlan& catalogue, const ImportResult* result,
+                  report::ImportReport* out) {
+  report::CatalogueReport* section = out->mutable_catalogue();
+  section->set_target(info.quote_target);
+  for (Entity entity : {Entity::kProduct, Entity::kPriceBook}) {
+    AddEntity(entity, catalogue.Planned(entity), result, section->add_entities());
+  }
+  section->set_price_book_id(kPriceBookId);
+  section->set_currency(kCurrency);
+  section->set_price_book_entries(catalogue.price_book_entries);
+  if (result != nullptr) {
+    section->set_products_upserted(result->Of(Entity::kProduct).ok);
+    if (result->Of(Entity::kPriceBook).ok == 1) section->set_price_book_entries_upserted(catalogue.price_book_entries);
+  }
+  for (const CatalogueQuirk& quirk : catalogue.quirks) {
+    report::QuirkCount* count = section->add_quirks();
+    count->set_name(std::string(quirk.name));
+    count->set_what(std::string(quirk.what));
+    count->set_handling(std::string(quirk.handling));
+    count->set_count(quirk.count);
+  }
+  for (const RowIssue& issue : catalogue.rejected) AddRejected(issue, out);
+  out->set_commands_planned(out->commands_planned() + catalogue.CommandCount());
 }
 
 void AddQuirks(const ImportPlan& plan, report::ImportReport* out) {
@@ -55,16 +91,6 @@ void AddQuirks(const ImportPlan& plan, report::ImportReport* out) {
     quirk->set_handling(std::string(info.handling));
     quirk->set_in_data_readme(info.in_readme);
     quirk->set_count(plan.quirks.Get(info.quirk));
-  }
-}
-
-void AddRejected(const ImportPlan& plan, report::ImportReport* out) {
-  for (const RowIssue& issue : plan.rejected) {
-    report::RejectedRow* row = out->add_rejected_rows();
-    row->set_file(issue.source.file);
-    row->set_line(issue.source.line);
-    row->set_key(issue.key);
-    row->set_reason(issue.reason);
   }
 }
 
@@ -89,10 +115,11 @@ void AddResult(const ImportResult& result, report::ImportReport* out) {
   out->set_commands_per_second(seconds > 0 ? result.commands / seconds : 0);
 }
 
-void AppendEntityTable(const report::ImportReport& r, std::string* out) {
+void AppendEntityTable(const google::protobuf::RepeatedPtrField<report::EntityCount>& entities, bool dry_run,
+                       std::string* out) {
   absl::StrAppendFormat(out, "%-15s %9s %9s %9s %9s %9s\n", "entity", "planned", "ok", "existed", "failed", "not sent");
-  for (const report::EntityCount& e : r.entities()) {
-    if (r.dry_run()) {
+  for (const report::EntityCount& e : entities) {
+    if (dry_run) {
       absl::StrAppendFormat(out, "%-15s %9s %9s %9s %9s %9s\n", e.entity(), Grouped(e.planned()), "-", "-", "-", "-");
       continue;
     }
@@ -122,6 +149,23 @@ void AppendQuirks(const report::ImportReport& r, std::string* out) {
   for (const report::QuirkCount& q : r.quirks()) {
     absl::StrAppendFormat(out, "%7s  %-30s %s %s -> %s\n", Grouped(q.count()), q.name(), q.in_data_readme() ? "R" : " ",
                           q.what(), q.handling());
+  }
+}
+
+void AppendCatalogue(const report::ImportReport& r, std::string* out) {
+  const report::CatalogueReport& c = r.catalogue();
+  absl::StrAppend(out, "\ncatalogue into ", c.target(),
+                  " (quote service): products.csv as products and the price book ", c.price_book_id(), " (",
+                  c.currency(), ")\n");
+  AppendEntityTable(c.entities(), r.dry_run(), out);
+  if (r.dry_run()) {
+    absl::StrAppendFormat(out, "price book entries planned %s\n", Grouped(c.price_book_entries()));
+  } else {
+    absl::StrAppendFormat(out, "products upserted %s, price book entries %s of %s\n", Grouped(c.products_upserted()),
+                          Grouped(c.price_book_entries_upserted()), Grouped(c.price_book_entries()));
+  }
+  for (const report::QuirkCount& q : c.quirks()) {
+    absl::StrAppendFormat(out, "%7s  %-30s   %s -> %s\n", Grouped(q.count()), q.name(), q.what(), q.handling());
   }
 }
 
@@ -173,7 +217,8 @@ void AppendTiming(const report::ImportReport& r, std::string* out) {
 
 }  // namespace
 
-report::ImportReport BuildReport(const RunInfo& info, const ImportPlan& plan, const ImportResult* result) {
+report::ImportReport BuildReport(const RunInfo& info, const ImportPlan& plan, const ImportResult* result,
+                                 const CataloguePlan* catalogue) {
   report::ImportReport out;
   out.set_data_dir(info.data_dir);
   out.set_target(info.target);
@@ -191,8 +236,9 @@ report::ImportReport BuildReport(const RunInfo& info, const ImportPlan& plan, co
   out.set_first_date(Day(plan.first_day));
   out.set_last_date(Day(plan.last_day));
   out.set_prospecting_created_on(Day(plan.last_day));
-  AddRejected(plan, &out);
+  for (const RowIssue& issue : plan.rejected) AddRejected(issue, &out);
   out.set_commands_planned(plan.CommandCount());
+  if (catalogue != nullptr) AddCatalogue(info, *catalogue, result, &out);
   if (result != nullptr) AddResult(*result, &out);
   const bool all_answered_ok = result == nullptr || (out.failures().empty() && out.stopped().empty());
   out.set_complete(out.rejected_rows().empty() && all_answered_ok);
@@ -203,9 +249,10 @@ std::string FormatText(const report::ImportReport& r) {
   std::string out =
       absl::StrCat("MavenTech import of ", r.data_dir(), r.dry_run() ? " (dry run)" : "", " into ", r.target(),
                    ", tenant ", r.tenant(), "\n", "rows read ", Grouped(r.rows_read()), "\n\n");
-  AppendEntityTable(r, &out);
+  AppendEntityTable(r.entities(), r.dry_run(), &out);
   AppendFacts(r, &out);
   AppendQuirks(r, &out);
+  if (r.has_catalogue()) AppendCatalogue(r, &out);
   AppendRejected(r, &out);
   if (!r.dry_run()) AppendFailures(r, &out);
   AppendTiming(r, &out);

@@ -6,6 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tools/maventech_import/catalogue.h"
 
 namespace sfa::tools::maventech {
 namespace {
@@ -104,6 +105,100 @@ TEST(ReportTest, JsonHasEveryFieldAndReadsBack) {
   report::ImportReport parsed;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &parsed).ok());
   EXPECT_EQ(parsed.SerializeAsString(), report.SerializeAsString());
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The catalogue section (--quote-target)
+
+const CataloguePlan& Catalogue() {
+  static const CataloguePlan* catalogue = [] {
+    absl::StatusOr<DataSet> data = LoadDataSet(SFA_MAVENTECH_DATA_DIR);
+    return new CataloguePlan(BuildCataloguePlan(data.ok() ? *data : DataSet{}));
+  }();
+  return *catalogue;
+}
+
+const RunInfo kInfoWithQuote{"/data/crm", "localhost:50052", "demo", "localhost:50053"};
+
+ImportResult AllOkWithCatalogue() {
+  ImportResult result = AllOk(Plan());
+  result.tally[static_cast<int>(Entity::kProduct)].ok = 7;
+  result.tally[static_cast<int>(Entity::kPriceBook)].ok = 1;
+  result.commands = result.rpcs = Plan().CommandCount() + 8;
+  return result;
+}
+
+TEST(ReportTest, CatalogueSectionCountsProductsAndPriceBookEntries) {
+  const ImportResult result = AllOkWithCatalogue();
+  const report::ImportReport report = BuildReport(kInfoWithQuote, Plan(), &result, &Catalogue());
+  ASSERT_TRUE(report.has_catalogue());
+  const report::CatalogueReport& c = report.catalogue();
+  EXPECT_EQ(c.target(), "localhost:50053");
+  EXPECT_EQ(c.products_upserted(), 7);
+  EXPECT_EQ(c.price_book_id(), "maventech-usd");
+  EXPECT_EQ(c.currency(), "USD");
+  EXPECT_EQ(c.price_book_entries(), 7);
+  EXPECT_EQ(c.price_book_entries_upserted(), 7);
+  ASSERT_EQ(c.entities_size(), 2);
+  EXPECT_EQ(c.entities(0).entity(), "products");
+  EXPECT_EQ(c.entities(0).planned(), 7);
+  EXPECT_EQ(c.entities(1).entity(), "price_books");
+  EXPECT_EQ(c.entities(1).ok(), 1);
+  ASSERT_EQ(c.quirks_size(), 1);
+  EXPECT_EQ(c.quirks(0).name(), "sales_price_not_whole_dollars");
+  EXPECT_EQ(report.entities_size(), kOpportunityEntityCount);  // the opportunity table is as without it
+  EXPECT_EQ(report.commands_planned(), 23944 + 8);
+  EXPECT_TRUE(report.complete());
+
+  const std::string text = FormatText(report);
+  EXPECT_THAT(text, HasSubstr("catalogue into localhost:50053 (quote service): products.csv as products and the price "
+                              "book maventech-usd (USD)\n"));
+  EXPECT_THAT(text, HasSubstr("products                7         7         0         0         0\n"));
+  EXPECT_THAT(text, HasSubstr("price_books             1         1         0         0         0\n"));
+  EXPECT_THAT(text, HasSubstr("products upserted 7, price book entries 7 of 7\n"));
+  EXPECT_THAT(text, HasSubstr("      0  sales_price_not_whole_dollars"));
+  EXPECT_THAT(text, HasSubstr("sent 23,952 of 23,952 commands"));
+
+  const std::string json = FormatJson(report);
+  EXPECT_THAT(json, HasSubstr("\"products_upserted\": 7"));
+  EXPECT_THAT(json, HasSubstr("\"price_book_entries\": 7"));
+}
+
+TEST(ReportTest, ARefusedPriceBookUpsertsNoEntriesAndMakesItIncomplete) {
+  ImportResult result = AllOkWithCatalogue();
+  result.tally[static_cast<int>(Entity::kPriceBook)] = EntityTally{0, 0, 1, 0};
+  result.failures.push_back(Failure{Entity::kPriceBook, kPriceBookId, SourceRef{kProductsFile, 0}, "UpsertPriceBook",
+                                    "maventech:pricebook:maventech-usd:upsert", grpc::StatusCode::INVALID_ARGUMENT,
+                                    "price_book.name: is required"});
+  const report::ImportReport report = BuildReport(kInfoWithQuote, Plan(), &result, &Catalogue());
+  EXPECT_EQ(report.catalogue().price_book_entries_upserted(), 0);
+  EXPECT_FALSE(report.complete());
+  EXPECT_THAT(FormatText(report), HasSubstr("UpsertPriceBook INVALID_ARGUMENT: price_book.name: is required"));
+}
+
+TEST(ReportTest, CatalogueRowsTheCatalogueCannotHoldAreRejectedRows) {
+  CataloguePlan catalogue = Catalogue();
+  catalogue.rejected.push_back(RowIssue{SourceRef{kProductsFile, 9}, "GTX-Pro", "not in the catalogue: same id"});
+  const ImportResult result = AllOkWithCatalogue();
+  const report::ImportReport report = BuildReport(kInfoWithQuote, Plan(), &result, &catalogue);
+  EXPECT_THAT(FormatText(report), HasSubstr("rejected rows: 1\n  products.csv:9  GTX-Pro: not in the catalogue"));
+  EXPECT_EQ(ExitCodeOf(report), 1);
+}
+
+TEST(ReportTest, DryRunPlansTheCatalogue) {
+  const report::ImportReport report = BuildReport(kInfoWithQuote, Plan(), nullptr, &Catalogue());
+  const std::string text = FormatText(report);
+  EXPECT_THAT(text, HasSubstr("products                7         -"));
+  EXPECT_THAT(text, HasSubstr("price book entries planned 7\n"));
+  EXPECT_THAT(text, HasSubstr("dry run: 23,952 commands planned"));
+}
+
+TEST(ReportTest, WithoutAQuoteTargetThereIsNoCatalogueSection) {
+  const ImportResult result = AllOk(Plan());
+  const report::ImportReport report = BuildReport(kInfo, Plan(), &result);
+  EXPECT_FALSE(report.has_catalogue());
+  EXPECT_THAT(FormatText(report), Not(HasSubstr("catalogue")));
+  EXPECT_THAT(FormatJson(report), Not(HasSubstr("catalogue")));
 }
 
 }  // namespace

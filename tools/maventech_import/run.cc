@@ -1,12 +1,15 @@
 #include "tools/maventech_import/run.h"
 
 #include <memory>
+#include <optional>
+#include <utility>
 
 #include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/log.h"
+#include "tools/maventech_import/catalogue.h"
 #include "tools/maventech_import/data_set.h"
 #include "tools/maventech_import/plan.h"
 #include "tools/maventech_import/report.h"
@@ -38,6 +41,23 @@ void LogPhase(const Phase& phase, absl::Duration took) {
                                {"seconds", absl::StrFormat("%.2f", absl::ToDoubleSeconds(took))}});
 }
 
+// Connects to the services (the quote service only for a catalogue) and sends the plans; UNAVAILABLE
+// when a service cannot be reached, before anything is sent.
+absl::StatusOr<ImportResult> Send(const Config& config, const ImportPlan& plan, const CataloguePlan* catalogue) {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = Connect(config.target, config.connect_timeout);
+  if (!channel.ok()) return channel.status();
+  std::shared_ptr<quote_v1::QuoteService::StubInterface> quote;
+  if (catalogue != nullptr) {
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> quote_channel =
+        Connect(config.quote_target, config.connect_timeout, "the quote service");
+    if (!quote_channel.ok()) return quote_channel.status();
+    quote = quote_v1::QuoteService::NewStub(*quote_channel);
+  }
+  Importer importer(opportunity::v1::OpportunityService::NewStub(*channel), config.import, std::move(quote));
+  importer.OnPhaseDone(LogPhase);
+  return importer.Run(plan, catalogue);
+}
+
 }  // namespace
 
 absl::Status ValidateConfig(const Config& config) {
@@ -61,19 +81,20 @@ int RunImport(const Config& config, std::ostream& out) {
     return kExitBadInput;
   }
   const ImportPlan plan = BuildPlan(*data);
-  const RunInfo info{config.data_dir, config.target, config.import.tenant};
+  std::optional<CataloguePlan> catalogue;
+  if (!config.quote_target.empty()) catalogue = BuildCataloguePlan(*data);
+  const CataloguePlan* catalogue_plan = catalogue ? &*catalogue : nullptr;
+  const RunInfo info{config.data_dir, config.target, config.import.tenant, config.quote_target};
   std::unique_ptr<ImportResult> result;
   if (!config.dry_run) {
-    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = Connect(config.target, config.connect_timeout);
-    if (!channel.ok()) {
-      base::LogError("cannot connect", {{"error", channel.status().ToString()}});
+    absl::StatusOr<ImportResult> sent = Send(config, plan, catalogue_plan);
+    if (!sent.ok()) {
+      base::LogError("cannot connect", {{"error", sent.status().ToString()}});
       return kExitUnreachable;
     }
-    Importer importer(opportunity::v1::OpportunityService::NewStub(*channel), config.import);
-    importer.OnPhaseDone(LogPhase);
-    result = std::make_unique<ImportResult>(importer.Run(plan));
+    result = std::make_unique<ImportResult>(*std::move(sent));
   }
-  const report::ImportReport report = BuildReport(info, plan, result.get());
+  const report::ImportReport report = BuildReport(info, plan, result.get(), catalogue_plan);
   out << (config.json ? FormatJson(report) : FormatText(report));
   out.flush();
   return ExitCodeOf(report);

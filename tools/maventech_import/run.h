@@ -1,8 +1,8 @@
 #ifndef SFA_TOOLS_MAVENTECH_IMPORT_RUN_H_
 #define SFA_TOOLS_MAVENTECH_IMPORT_RUN_H_
 
-// The sfa-import-maventech command below its flags: one validated Config, then load the files, plan,
-// send (unless a dry run) and print the report.
+// The sfa-import-maventech command below its flags: one validated Config, then load the files, plan (the
+// catalogue too with a quote target), send (unless a dry run) and print the report.
 
 #include <ostream>
 #include <string>
@@ -17,10 +17,11 @@ namespace sfa::tools::maventech {
 inline constexpr int kExitComplete = 0;
 inline constexpr int kExitIncomplete = 1;   // rows rejected or refused by the service
 inline constexpr int kExitBadInput = 2;     // bad flags, or the data set cannot be read
-inline constexpr int kExitUnreachable = 3;  // the service did not answer
+inline constexpr int kExitUnreachable = 3;  // a service did not answer
 
 struct Config {
   std::string target = "localhost:50052";
+  std::string quote_target;  // the quote service for the catalogue; empty = no catalogue
   std::string data_dir;
   ImportOptions import;
   absl::Duration connect_timeout = absl::Seconds(10);
