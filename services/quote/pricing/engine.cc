@@ -53,10 +53,12 @@ absl::Status LineError(absl::string_view rule, const v1::QuoteLine& line, absl::
 absl::StatusOr<LineBase> PriceLine(const v1::QuoteLine& line, const PricingInput& input, const EntryIndex& entries) {
   auto product = input.products.find(line.product_id());
   if (product == input.products.end()) {
-    return LineError("unknown_product", line, absl::StrCat("names product ", line.product_id(), ", which does not exist"));
+    return LineError("unknown_product", line,
+                     absl::StrCat("names product ", line.product_id(), ", which does not exist"));
   }
   if (!product->second.active()) {
-    return LineError("product_inactive", line, absl::StrCat("names product ", line.product_id(), ", which is inactive"));
+    return LineError("product_inactive", line,
+                     absl::StrCat("names product ", line.product_id(), ", which is inactive"));
   }
   const v1::Sku* sku = nullptr;
   if (line.sku_id().empty()) {
@@ -71,9 +73,9 @@ absl::StatusOr<LineBase> PriceLine(const v1::QuoteLine& line, const PricingInput
     }
     sku = &found->second;
     if (sku->product_id() != line.product_id()) {
-      return LineError("sku_product_mismatch", line,
-                       absl::StrCat("names SKU ", line.sku_id(), " of product ", sku->product_id(), ", not of ",
-                                    line.product_id()));
+      return LineError(
+          "sku_product_mismatch", line,
+          absl::StrCat("names SKU ", line.sku_id(), " of product ", sku->product_id(), ", not of ", line.product_id()));
     }
     if (!sku->active()) {
       return LineError("sku_inactive", line, absl::StrCat("names SKU ", line.sku_id(), ", which is inactive"));
@@ -89,8 +91,8 @@ absl::StatusOr<LineBase> PriceLine(const v1::QuoteLine& line, const PricingInput
 }
 
 // Appends a step shown rounded, its change the difference to the previous shown amount.
-void AddStep(v1::PricedLine& priced, absl::string_view step, absl::string_view rule, int64_t shown,
-             int64_t& previous, const std::string& currency) {
+void AddStep(v1::PricedLine& priced, absl::string_view step, absl::string_view rule, int64_t shown, int64_t& previous,
+             const std::string& currency) {
   v1::PricingStep* out = priced.add_waterfall();
   out->set_step(std::string(step));
   out->set_rule(std::string(rule));
@@ -116,7 +118,8 @@ LineTotals BuildLine(const v1::QuoteLine& line, const LineBase& base, size_t ind
   priced.set_price_book_id(book.price_book_id());
   *priced.mutable_list_unit_price() = Money(base.list_unit_price, currency);
   int64_t shown = 0;
-  for (const ExactStep& step : base.steps) AddStep(priced, step.step, step.rule, ToMinorHalfEven(step.amount), shown, currency);
+  for (const ExactStep& step : base.steps)
+    AddStep(priced, step.step, step.rule, ToMinorHalfEven(step.amount), shown, currency);
   LineTotals totals;
   totals.list = ToMinorHalfEven(base.list);
   const int64_t before_promotions = shown;
@@ -130,8 +133,8 @@ LineTotals BuildLine(const v1::QuoteLine& line, const LineBase& base, size_t ind
   }
   totals.promotion_discount = before_promotions - shown;
   const int32_t manual = line.manual_discount_bp();
-  const int64_t net = static_cast<int64_t>(
-      DivideHalfEven(running * (kBasisPoints - manual), Amount{kBasisPoints} * kAmountScale));
+  const int64_t net =
+      static_cast<int64_t>(DivideHalfEven(running * (kBasisPoints - manual), Amount{kBasisPoints} * kAmountScale));
   if (manual > 0) {
     const int64_t after_promotions = shown;
     AddStep(priced, "manual", absl::StrCat("manual:", manual, "bp"), net, shown, currency);
@@ -154,8 +157,8 @@ v1::PromotionCombination CombinationProto(absl::Span<const Candidate> candidates
 }
 
 void AddAlternatives(absl::Span<const Candidate> candidates, absl::Span<const RefusedPromotion> refused,
-                     absl::Span<const PromotionLine> lines, const SearchResult& search,
-                     const std::vector<int>& chosen, const std::string& currency, v1::Pricing& pricing) {
+                     absl::Span<const PromotionLine> lines, const SearchResult& search, const std::vector<int>& chosen,
+                     const std::string& currency, v1::Pricing& pricing) {
   absl::flat_hash_set<std::vector<int>> listed;
   for (const Combination& combination : search.best) {
     listed.insert(combination.members);
@@ -180,8 +183,8 @@ void AddAlternatives(absl::Span<const Candidate> candidates, absl::Span<const Re
 
 absl::Status CheckTotal(__int128 total, absl::string_view what) {
   if (total <= kMaxMinorUnits && total >= -kMaxMinorUnits) return absl::OkStatus();
-  return RuleViolation("amount_too_large", absl::StrCat("the quote's ", what, " exceeds ", kMaxMinorUnits,
-                                                        " minor units"));
+  return RuleViolation("amount_too_large",
+                       absl::StrCat("the quote's ", what, " exceeds ", kMaxMinorUnits, " minor units"));
 }
 
 }  // namespace
@@ -204,9 +207,8 @@ absl::StatusOr<v1::Pricing> PriceBasket(const PricingInput& input, const Pricing
   }
 
   const ScreenedPromotions screened = ScreenPromotions(input.promotions, promotion_lines, currency, input.date);
-  absl::StatusOr<SearchResult> search =
-      FindBestCombinations(screened.candidates, promotion_lines,
-                           {.keep = options.best_combinations, .max_nodes = options.max_search_nodes});
+  absl::StatusOr<SearchResult> search = FindBestCombinations(
+      screened.candidates, promotion_lines, {.keep = options.best_combinations, .max_nodes = options.max_search_nodes});
   if (!search.ok()) return search.status();
   // A combination worth nothing to the customer (it only discounts lines the rep already gave away) is
   // not applied: it would spend promotion quota for nothing.
@@ -227,8 +229,7 @@ absl::StatusOr<v1::Pricing> PriceBasket(const PricingInput& input, const Pricing
   SFA_RETURN_IF_ERROR(CheckTotal(list, "list total"));
   SFA_RETURN_IF_ERROR(CheckTotal(net, "net total"));
   for (int member : chosen.members) pricing.add_applied_promotion_ids(screened.candidates[member].promotion_id);
-  AddAlternatives(screened.candidates, screened.refused, promotion_lines, *search, chosen.members, currency,
-                  pricing);
+  AddAlternatives(screened.candidates, screened.refused, promotion_lines, *search, chosen.members, currency, pricing);
 
   v1::QuoteTotals* totals = pricing.mutable_totals();
   *totals->mutable_list_total() = Money(static_cast<int64_t>(list), currency);

@@ -38,7 +38,7 @@ struct PricingOptions {
   // How many of the best allowed combinations to list among the alternatives (the first is applied).
   int best_combinations = 3;
   // The optimiser's node budget; RESOURCE_EXHAUSTED beyond it rather than a combination not proved best.
-  int64_t max_search_nodes = 5'000'000;
+  int64_t max_search_nodes = 2'000'000;
 };
 
 // The Pricing message: lines with their waterfalls, applied_promotion_ids (application order), the

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "quote/pricing/amount.h"
 #include "quote/pricing/test_support.h"
 
 namespace sfa::quote::pricing {
@@ -126,8 +127,8 @@ TEST(EngineTest, AnAmountOffSplitThreeWaysSumsExactlyBeforeEachLineRounds) {
   // Shares 33.33333334 / 33.33333333 / 33.33333333 (sum 100); nets 66.66666666 -> 67 and 66.66666667 -> 67.
   for (const v1::PricedLine& line : pricing->lines()) {
     EXPECT_EQ(line.net_amount().minor_units(), 67);
-    EXPECT_THAT(Waterfall(line), ElementsAre("list price_book:std 100 100", "promotion promotion:third 67 -33",
-                                             "net net 67 0"));
+    EXPECT_THAT(Waterfall(line),
+                ElementsAre("list price_book:std 100 100", "promotion promotion:third 67 -33", "net net 67 0"));
   }
   EXPECT_EQ(pricing->totals().net_total().minor_units(), 201);
   EXPECT_EQ(pricing->totals().promotion_discount().minor_units(), 99);
@@ -156,13 +157,13 @@ TEST(EngineTest, ChoosesTheBestCombinationAndExplainsTheOthers) {
   // bulk 8 % of 100.00, then spring-a 10 % of the 92.00 left: 17.20 beats solo's 15.00 alone.
   EXPECT_THAT(pricing->applied_promotion_ids(), ElementsAre("bulk", "spring-a"));
   EXPECT_EQ(pricing->totals().net_total().minor_units(), 8280);
-  EXPECT_THAT(Alternatives(*pricing),
-              ElementsAre("bulk,spring-a 1720", "solo 1500", "bulk,spring-b 1260",
-                          // What adding each other promotion to the applied ones would give, and why not.
-                          "bulk,solo,spring-a 2962 not_stackable with solo",
-                          "bulk,spring-a,spring-b 2134 exclusivity_group spring: spring-a and spring-b",
-                          "used-up 0 quota_exhausted",
-                          "expired 0 not_valid_at_date", "big-spender 0 threshold_not_met"));
+  EXPECT_THAT(
+      Alternatives(*pricing),
+      ElementsAre("bulk,spring-a 1720", "solo 1500", "bulk,spring-b 1260",
+                  // What adding each other promotion to the applied ones would give, and why not.
+                  "bulk,solo,spring-a 2962 not_stackable with solo",
+                  "bulk,spring-a,spring-b 2134 exclusivity_group spring: spring-a and spring-b",
+                  "used-up 0 quota_exhausted", "expired 0 not_valid_at_date", "big-spender 0 threshold_not_met"));
 }
 
 TEST(EngineTest, RefusesLinesItCannotPrice) {
@@ -198,6 +199,17 @@ TEST(EngineTest, RefusesLinesItCannotPrice) {
   EXPECT_THAT(PriceBasket(twice).status().message(), HasSubstr("lines[1].line_id repeats 1"));
 }
 
+TEST(EngineTest, RefusesTotalsBeyondTheMoneyLimitInsteadOfWrapping) {
+  PricingInput input = Shop();
+  input.price_book = Book("std", {Entry("mug", kMaxMinorUnits / 2 + 1)});
+  input.lines = {Line("1", "mug", 1), Line("2", "mug", 1)};
+  const absl::StatusOr<v1::Pricing> pricing = PriceBasket(input);
+  EXPECT_EQ(pricing.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(pricing.status().message(), HasSubstr("amount_too_large: the quote's list total exceeds"));
+  input.lines.pop_back();
+  EXPECT_TRUE(PriceBasket(input).ok());
+}
+
 TEST(EngineTest, SkuPriceWinsAndLineIdsAreGenerated) {
   PricingInput input = Shop();
   input.lines = {Line("", "mug", 1, "mug-gold"), Line("", "mug", 1)};
@@ -218,8 +230,8 @@ TEST(EngineTest, BuyXGetYDiscountsTheGetLines) {
   const absl::StatusOr<v1::Pricing> pricing = PriceBasket(input);
   ASSERT_TRUE(pricing.ok()) << pricing.status();
   // One of the three mugs free.
-  EXPECT_THAT(Waterfall(pricing->lines(1)), ElementsAre("list price_book:std 1500 1500",
-                                                        "promotion promotion:mug-free 1000 -500", "net net 1000 0"));
+  EXPECT_THAT(Waterfall(pricing->lines(1)),
+              ElementsAre("list price_book:std 1500 1500", "promotion promotion:mug-free 1000 -500", "net net 1000 0"));
   EXPECT_THAT(Waterfall(pricing->lines(0)), ElementsAre("list price_book:std 4000 4000", "net net 4000 0"));
 }
 

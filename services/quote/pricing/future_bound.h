@@ -1,12 +1,16 @@
 #ifndef SFA_SERVICES_QUOTE_PRICING_FUTURE_BOUND_H_
 #define SFA_SERVICES_QUOTE_PRICING_FUTURE_BOUND_H_
 
-// The optimiser's upper bound at a search node: how much value the undecided candidates could still
-// add, whatever subset of them applies. Internal to the optimiser (optimiser.h explains the terms and
-// why each is valid); a separate file because it is most of the search's arithmetic.
+// The optimiser's upper bound at a search node: how much value the undecided candidates could still add,
+// whatever subset of them applies. Internal to the optimiser (optimiser.h states the terms and why each
+// is valid); a file of its own because it is most of the search's arithmetic.
+//
+// Lines covered by exactly the same candidates behave alike in every term, so the bound works on such
+// classes of lines, summed once per search state (ClassSums), not on lines: a node costs
+// O(sum over candidates of their classes), not O(candidates x lines).
 
-#include <algorithm>
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 #include "absl/types/span.h"
@@ -22,13 +26,20 @@ class FutureBound {
   FutureBound(absl::Span<const Candidate> candidates, absl::Span<const PromotionLine> lines, std::vector<int> order,
               std::vector<int> group_of);
 
+  // Per class of lines: the amount and the weighted amount (w x y) of one search state.
+  struct ClassSums {
+    std::vector<Amount> amount;
+    std::vector<__int128> weighted;
+  };
+  void Sum(const std::vector<Amount>& amounts, ClassSums& sums) const;
+
   struct Result {
     __int128 value = 0;
     bool any = false;  // some undecided candidate can still take something off
   };
-  // For the candidates at positions >= `position` of the order whose group is not `group_used`, on the
-  // line amounts `amounts` the decided ones left.
-  Result Compute(size_t position, const std::vector<Amount>& amounts, const std::vector<bool>& group_used);
+  // For the candidates at positions >= `position` of the order whose group is not in `group_used`, in
+  // the state whose sums are `sums`.
+  Result Compute(size_t position, const ClassSums& sums, const std::vector<bool>& group_used);
 
  private:
   // One ungrouped candidate, or an exclusivity group of which at most one member applies.
@@ -36,46 +47,50 @@ class FutureBound {
     int group = -1;
     std::vector<int> positions;  // ascending
   };
-  // A candidate that can still apply at this node, with its terms.
-  struct Usable {
+  // A grouped candidate that can still apply, for the enumeration of group choices.
+  struct Choice {
     int candidate = 0;
-    int position = 0;
-    int slot = 0;
-    bool threshold = false;   // a spend threshold still to check at its turn
-    Amount basis = 0;         // its lines' amount now
-    __int128 alone = 0;       // its value alone on the amounts now: no later turn gives it more
-    __int128 amount_part = 0;  // amount-type: = alone; percent-type: 0
-  };
-  // The B1 / B2 / B3 terms over a set of candidates.
-  struct Terms {
-    bool any = false;
-    __int128 alone = 0;         // B1: per slot the best member's value alone
-    __int128 amount_parts = 0;  // per slot the best amount-type member's value alone
-    __int128 reduction = 0;     // sum over lines of w y (1 - prod keep)
-    __int128 weighted = 0;      // B3: sum over the touched lines of w y
-    __int128 Bound() const { return std::min({alone, reduction + amount_parts, weighted}); }
+    __int128 amount_part = 0;
   };
 
-  void AddSlot(int slot, size_t position, const std::vector<Amount>& amounts);
-  // The most that completions whose last applied spend-threshold candidate is `last` can add.
-  __int128 LastThresholdCase(const Usable& last, __int128 all_reduction, __int128 b2) const;
+  void BuildClasses(absl::Span<const PromotionLine> lines);
+  void AddSlot(const Slot& slot, size_t position, const ClassSums& sums);
+  // B4: the threshold walk (see Compute).
+  __int128 ThresholdWalk(const ClassSums& sums);
+  // B2 with each group's choice (none or one usable member) enumerated; nullopt when too many choices.
+  std::optional<__int128> GroupChoiceB2();
+  void EnumerateChoices(size_t group, double* products, __int128 amounts, __int128& best);
 
   absl::Span<const Candidate> candidates_;
-  absl::Span<const PromotionLine> lines_;
+  std::vector<int> weights_;  // per line
   std::vector<int> order_;
   std::vector<int> group_of_;
   std::vector<Slot> slots_;
   std::vector<double> keep_factor_;  // per candidate: 1 - rate (percent-type), else 1
-  std::vector<char> subset_;         // [q * n + p]: q's lines are among p's
-  // Scratch, per line unless said otherwise.
-  std::vector<__int128> weighted_;   // w y
-  std::vector<__int128> reduction_;  // w y (1 - prod keep) over all usable candidates
-  std::vector<double> keep_all_, keep_free_, slot_keep_all_, slot_keep_free_;
-  std::vector<char> in_slot_, in_all_, in_free_;
-  std::vector<int> slot_lines_, all_lines_, free_lines_;
-  std::vector<Usable> usable_;
-  std::vector<__int128> tail_;  // per position: free candidates' alone values from there on
-  Terms all_, free_;
+  std::vector<char> whole_basket_;   // per candidate: it reaches every line
+  // Classes of lines covered by the same stackable candidates, and coarser classes by the grouped ones.
+  std::vector<int> line_class_;                      // per line
+  std::vector<std::vector<int>> classes_of_;         // per candidate: its classes
+  std::vector<int> coarse_of_;                       // per class: its coarse class
+  std::vector<int> class_max_weight_;                // per class: its lines' largest weight
+  std::vector<std::vector<int>> coarse_classes_of_;  // per grouped candidate: its coarse classes
+  int class_count_ = 0;
+  int coarse_count_ = 0;
+  // Scratch for one Compute.
+  std::vector<double> keep_, slot_keep_, keep_ungrouped_;  // per class
+  std::vector<char> in_slot_, touched_;                    // per class
+  std::vector<int> slot_classes_, touched_classes_;
+  std::vector<std::vector<Choice>> choices_;  // per usable group
+  struct Step {
+    int position = 0;
+    int candidate = 0;
+    Amount basis = 0;
+  };
+  std::vector<Step> walk_;               // the usable candidates, for ThresholdWalk
+  std::vector<double> coarse_weighted_;  // per coarse class: sum of w y x keep_ungrouped
+  std::vector<double> products_;
+  __int128 alone_ = 0, amount_parts_ = 0, ungrouped_amounts_ = 0, touched_weighted_ = 0;
+  bool any_ = false;
 };
 
 }  // namespace sfa::quote::pricing

@@ -18,8 +18,7 @@ absl::Status LineError(absl::string_view rule, const v1::QuoteLine& line, absl::
 }
 
 absl::Status TooLarge(const v1::QuoteLine& line, absl::string_view what) {
-  return LineError("amount_too_large", line,
-                   absl::StrCat(what, " exceeds ", kMaxMinorUnits, " minor units"));
+  return LineError("amount_too_large", line, absl::StrCat(what, " exceeds ", kMaxMinorUnits, " minor units"));
 }
 
 // unit x quantity, refused beyond kMaxAmount instead of wrapping.
@@ -32,9 +31,9 @@ absl::StatusOr<Amount> Times(Amount unit, int64_t quantity, const v1::QuoteLine&
 absl::Status CheckCurrency(const common::v1::Money& money, const v1::PriceBook& book, const v1::QuoteLine& line,
                            absl::string_view what) {
   if (money.currency() == book.currency()) return absl::OkStatus();
-  return LineError("currency_mismatch", line,
-                   absl::StrCat(what, " is in ", money.currency(), ", price book ", book.price_book_id(), " in ",
-                                book.currency()));
+  return LineError(
+      "currency_mismatch", line,
+      absl::StrCat(what, " is in ", money.currency(), ", price book ", book.price_book_id(), " in ", book.currency()));
 }
 
 struct TierPrice {
@@ -128,8 +127,8 @@ const v1::AttributeAdjustment* FindAdjustment(const v1::PriceBookEntry& entry, a
 }
 
 // The change an adjustment makes to a line whose amount after tiers is `after_tiers`.
-absl::StatusOr<ExactStep> AttributeStep(const v1::AttributeAdjustment& adjustment, Amount before,
-                                        Amount after_tiers, const v1::PriceBook& book, const v1::QuoteLine& line) {
+absl::StatusOr<ExactStep> AttributeStep(const v1::AttributeAdjustment& adjustment, Amount before, Amount after_tiers,
+                                        const v1::PriceBook& book, const v1::QuoteLine& line) {
   const std::string label = absl::StrCat("attribute:", adjustment.attribute(), "=", adjustment.value(), " ");
   switch (adjustment.adjustment_case()) {
     case v1::AttributeAdjustment::kAmount: {
@@ -200,9 +199,8 @@ absl::StatusOr<LineBase> PriceLineBase(const v1::QuoteLine& line, const v1::Pric
 
   absl::StatusOr<std::vector<TierPrice>> tiers = TierPrices(entry, book, list_unit, line);
   if (!tiers.ok()) return tiers.status();
-  absl::StatusOr<std::optional<ExactStep>> tier = entry.tier_mode() == v1::TIER_MODE_SLAB
-                                                      ? SlabStep(*tiers, list_unit, line)
-                                                      : RangeStep(*tiers, line);
+  absl::StatusOr<std::optional<ExactStep>> tier =
+      entry.tier_mode() == v1::TIER_MODE_SLAB ? SlabStep(*tiers, list_unit, line) : RangeStep(*tiers, line);
   if (!tier.ok()) return tier.status();
   if (tier->has_value()) SFA_RETURN_IF_ERROR(AppendStep(base, std::move(**tier), line));
 

@@ -34,13 +34,14 @@ class Search {
   absl::Span<const Candidate> candidates_;
   absl::Span<const PromotionLine> lines_;
   SearchOptions options_;
-  std::vector<int> stackable_;   // candidate indices in application order
-  std::vector<int> group_of_;    // per candidate: group index or -1
+  std::vector<int> stackable_;  // candidate indices in application order
+  std::vector<int> group_of_;   // per candidate: group index or -1
   std::vector<bool> group_used_;
-  std::vector<int> id_rank_;     // per candidate: its promotion id's rank in byte order
+  std::vector<int> id_rank_;  // per candidate: its promotion id's rank in byte order
   std::optional<FutureBound> bound_;
   std::vector<int> members_;
-  std::vector<std::vector<Amount>> states_;  // amounts per search depth
+  std::vector<std::vector<Amount>> states_;   // amounts per search depth
+  std::vector<FutureBound::ClassSums> sums_;  // the bound's class sums of each depth's amounts
   std::vector<Combination> best_;
   SearchStats stats_;
   bool exhausted_ = false;
@@ -66,6 +67,7 @@ Search::Search(absl::Span<const Candidate> candidates, absl::Span<const Promotio
   for (int r = 0; r < n; ++r) id_rank_[by_id[r]] = r;
   group_used_.assign(groups.size(), false);
   states_.assign(stackable_.size() + 1, {});
+  sums_.assign(stackable_.size() + 1, {});
   bound_.emplace(candidates, lines, stackable_, group_of_);
 }
 
@@ -97,15 +99,21 @@ void Search::Record(__int128 value, Amount discount) {
 
 void Search::Visit(size_t position, size_t depth, __int128 value, Amount discount) {
   const std::vector<Amount>& amounts = states_[depth];
+  // The bound covers the candidates from where it was computed on; it is recomputed (tighter) only after
+  // a candidate was included, when the search moves on to the combinations without it.
+  bool stale = true;
   for (; position < stackable_.size(); ++position) {
     if (++stats_.nodes > options_.max_nodes) {
       exhausted_ = true;
       return;
     }
-    const FutureBound::Result bound = bound_->Compute(position, amounts, group_used_);
-    if (!bound.any || !CanEnter(value + bound.value, members_.size() + 1)) {
-      ++stats_.pruned;
-      return;
+    if (stale) {
+      const FutureBound::Result bound = bound_->Compute(position, sums_[depth], group_used_);
+      if (!bound.any || !CanEnter(value + bound.value, members_.size() + 1)) {
+        ++stats_.pruned;
+        return;
+      }
+      stale = false;
     }
     const int j = stackable_[position];
     const int g = group_of_[j];
@@ -116,11 +124,13 @@ void Search::Visit(size_t position, size_t depth, __int128 value, Amount discoun
     if (!applied.applied) continue;
     members_.push_back(j);
     if (g >= 0) group_used_[g] = true;
+    bound_->Sum(next, sums_[depth + 1]);
     Record(value + applied.value, discount + applied.discount);
     Visit(position + 1, depth + 1, value + applied.value, discount + applied.discount);
     if (g >= 0) group_used_[g] = false;
     members_.pop_back();
     if (exhausted_) return;
+    stale = true;
   }
 }
 
@@ -138,11 +148,12 @@ absl::StatusOr<SearchResult> Search::Run() {
   }
   members_.clear();
   states_[0] = std::move(base);
+  bound_->Sum(states_[0], sums_[0]);
   Visit(0, 0, 0, 0);
   if (exhausted_) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("promotion_search_too_large: more than ", options_.max_nodes, " search nodes for ",
-                     candidates_.size(), " promotions on ", lines_.size(), " lines"));
+    return absl::ResourceExhaustedError(absl::StrCat("promotion_search_too_large: more than ", options_.max_nodes,
+                                                     " search nodes for ", candidates_.size(), " promotions on ",
+                                                     lines_.size(), " lines"));
   }
   return SearchResult{std::move(best_), stats_};
 }
@@ -162,8 +173,7 @@ bool RanksBefore(const Combination& a, const Combination& b, absl::Span<const Ca
 }
 
 absl::StatusOr<SearchResult> FindBestCombinations(absl::Span<const Candidate> candidates,
-                                                  absl::Span<const PromotionLine> lines,
-                                                  const SearchOptions& options) {
+                                                  absl::Span<const PromotionLine> lines, const SearchOptions& options) {
   return Search(candidates, lines, options).Run();
 }
 

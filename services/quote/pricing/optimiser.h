@@ -9,27 +9,40 @@
 // no optimum.)
 //
 // Search: a non-stackable candidate is only ever alone, so each is evaluated once by itself. The
-// stackable ones are decided depth-first in application order (include before exclude), so the line
-// amounts at a node are exactly those that the included promotions leave, and every node is itself an
-// allowed combination with an exact value. A subtree is cut when an upper bound on the value of every
-// combination in it cannot rank among the best `keep` found so far.
+// stackable ones are decided depth-first in application order, include before exclude, so the line
+// amounts at a node are exactly those the included promotions leave and every node is itself an allowed
+// combination with an exact value (the same Evaluate arithmetic). A subtree is cut when an upper bound on
+// the value of every combination in it cannot rank among the best `keep` found so far; nothing that could
+// is ever cut, so the result is exact (and the best `keep` are exactly the best `keep`).
 //
-// The bound at a node (included set S, amounts y after S, undecided candidates R) is
-// value(S) + min(B1, B2, B3) over the R still usable (group free; spend threshold met on y, since amounts
-// only fall a threshold missed now is missed for good), where for a group only its best member counts:
-//  B1 = sum over R of the candidate's value alone on y. Valid: a later promotion sees amounts z <= y
-//       line by line, and what a promotion takes is monotone in the amounts it sees (percent shares are
-//       floor(z_i x rate); an amount off is min(amount_off, sum z_i), worth at most its largest weight per
-//       unit and at most the weighted amounts; a spend threshold met on z is met on y; units never change).
-//       Not valid is the tempting "value(S u {p}) - value(S) <= value({p})": a promotion that lowers the
-//       amounts can switch off an earlier-ordered spend threshold's rival and so be worth more than alone.
-//  B2 = sum_i w_i y_i (1 - prod_p (1 - rate_p,i)) + sum over amount-off promotions of min(D_p x wmax_p, W_p):
-//       percents compound. Valid because with floor shares a line ends at or above
-//       y_i prod(1 - rate) - (its amount-off shares), whatever subset applies in whatever order. The
-//       product is taken in double and shrunk by a relative 10^-9, far more than its rounding error, so it
-//       stays a lower bound of the remaining amount.
-//  B3 = sum_i w_i y_i over the lines R can touch: no line goes below zero.
-// Nothing is cut that could enter the best `keep`, so the first combination returned is the optimum.
+// The bound at a node (included set S, line amounts y after S, undecided candidates R) is value(S) plus
+// the least of B1, B2, B3 over the R still usable: group not taken by S, and spend threshold met on y
+// (amounts only fall, so a threshold missed now is missed in the whole subtree).
+//  B1 = sum over R of each candidate's value alone on y (per group its best member). Valid because a
+//       later promotion sees amounts z <= y line by line and what it takes is monotone in them: percent
+//       shares are floor(z_i x rate); an amount off takes min(amount_off, sum z_i), worth at most that
+//       times its lines' largest weight and at most their weighted amount; a threshold met on z is met on
+//       y; units never change. The tempting "a promotion adds at most its value alone to any set" is NOT
+//       true here: lowering the amounts can switch off one spend threshold and so leave more for a later
+//       one (optimiser_test has such a basket), which is why B1 sums values alone over R only.
+//  B2 = sum_i w_i y_i (1 - prod (1 - rate)) over the percent-type candidates reaching line i, plus the
+//       amount-type candidates' B1 terms: percents compound. Valid because, with floor shares, a line ends
+//       at or above y_i prod(1 - rate) less its amount-off shares, whatever subset applies in whatever
+//       order. Exclusivity groups: every combination of group choices (none or one usable member each)
+//       is enumerated, up to 512 combinations (beyond, each group's best rate per line and best amount
+//       count at once). The products are doubles shrunk by a relative 10^-9, far more than their rounding
+//       error, so what a line keeps stays a lower bound.
+//  B3 = sum_i w_i y_i over the lines R can reach: no line goes below zero.
+//  B4 = a walk through R in application order with b, an upper bound of what the basket (amount Y) has
+//       lost so far: a candidate on lines E takes at most rate x min(Y_E, Y - b) (or min(amount_off,
+//       Y_E, Y - b)), and a spend threshold over the whole basket caps b: it applies only if the basket
+//       lost at most Y - threshold before it (future_bound.cc has the argument). This is the one term
+//       that sees thresholds switching each other off; times the lines' largest weight.
+//
+// Cost: branch and bound is exponential in the worst case. It is fast when spend thresholds do not bind
+// (the bounds are then nearly exact); thresholds that the other discounts can switch off make the choice
+// a subset-sum-like problem, and the search then grows with the number of small promotions ahead of
+// them (README.md has the measurements). `max_nodes` bounds the work.
 
 #include <cstdint>
 #include <vector>
@@ -58,7 +71,7 @@ struct SearchOptions {
   int keep = 3;
   // Search nodes before giving up with RESOURCE_EXHAUSTED: the optimiser never returns an answer it has
   // not proved optimal.
-  int64_t max_nodes = 5'000'000;
+  int64_t max_nodes = 2'000'000;
 };
 
 struct SearchStats {

@@ -130,7 +130,6 @@ TEST(OptimiserTest, MatchesBruteForceOnRandomBaskets) {
       EXPECT_EQ(found->best[k].members, expected[k].members) << "round " << round << " rank " << k;
     }
     if (expected.size() > 1) ++with_choice;
-    if (getenv("SFA_PRICING_STATS")) printf("candidates=%zu nodes=%ld\n", screened.candidates.size(), (long)found->stats.nodes);
   }
   // The baskets are not trivial: most of them offer a real choice.
   EXPECT_GT(with_choice, 900);
@@ -181,15 +180,33 @@ TEST(OptimiserTest, ExclusivityStackingAndTies) {
   v1::Promotion twin_b = QuantityPercent("twin-b", 1, 300);
   twin_a.set_exclusivity_group("twins");
   twin_b.set_exclusivity_group("twins");
-  const ScreenedPromotions screened =
-      ScreenPromotions({small, big, solo, twin_b, twin_a}, basket, "USD", Day(1));
+  const ScreenedPromotions screened = ScreenPromotions({small, big, solo, twin_b, twin_a}, basket, "USD", Day(1));
   const absl::StatusOr<SearchResult> found = FindBestCombinations(screened.candidates, basket, {.keep = 3});
   ASSERT_TRUE(found.ok());
-  // twin (3 %) then spring-big (10 %): 300 + 970 = 1270 beats solo's 1500? No: 1500 alone wins.
+  // solo alone takes 1500; a twin (3 %) then spring-big (10 %) take 300 + 970 = 1270.
   EXPECT_EQ(Ids(screened, found->best[0]), "solo");
   // Equal values: the smaller id among the twins.
   EXPECT_EQ(Ids(screened, found->best[1]), "twin-a,spring-big");
   EXPECT_EQ(Ids(screened, found->best[2]), "twin-b,spring-big");
+}
+
+TEST(OptimiserTest, BoundsCutTheSearchFarBelowEnumeration) {
+  // 25 stackable percents on 40 lines: 2^25 subsets, all of them allowed. Every percent helps, so the
+  // optimum is all 25; the compounding bound (B2) proves it along one path.
+  std::vector<PromotionLine> basket;
+  for (int i = 0; i < 40; ++i) basket.push_back(PLine(absl::StrCat("p", i % 7), 1 + i % 5, 1000 + 37 * i));
+  std::vector<v1::Promotion> promotions;
+  for (int k = 0; k < 25; ++k) {
+    v1::Promotion p = QuantityPercent(absl::StrCat("q", k), 1, 100 + 40 * k);
+    if (k % 3 == 0) p.add_eligible_product_ids(absl::StrCat("p", k % 7));
+    promotions.push_back(p);
+  }
+  const ScreenedPromotions screened = ScreenPromotions(promotions, basket, "USD", Day(1));
+  ASSERT_EQ(screened.candidates.size(), 25u);
+  const absl::StatusOr<SearchResult> found = FindBestCombinations(screened.candidates, basket, {.keep = 1});
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->best[0].members.size(), 25u);
+  EXPECT_LT(found->stats.nodes, 200);
 }
 
 TEST(OptimiserTest, GivesUpRatherThanReturnAnUnprovedAnswer) {

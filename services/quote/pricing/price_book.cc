@@ -39,8 +39,8 @@ absl::StatusOr<const v1::PriceBook*> NamedBook(absl::Span<const v1::PriceBook> b
 
 }  // namespace
 
-bool ValidAt(bool has_from, const google::protobuf::Timestamp& from, bool has_to,
-             const google::protobuf::Timestamp& to, absl::Time date) {
+bool ValidAt(bool has_from, const google::protobuf::Timestamp& from, bool has_to, const google::protobuf::Timestamp& to,
+             absl::Time date) {
   if (has_from && date < ToTime(from)) return false;
   if (has_to && date >= ToTime(to)) return false;
   return true;
@@ -80,10 +80,9 @@ absl::StatusOr<const v1::PriceBook*> ResolvePriceBook(absl::Span<const v1::Price
     }
   }
   if (best == nullptr) {
-    return RuleViolation("no_price_book",
-                         absl::StrCat("no active price book in ", query.currency, " valid at ", Rfc3339(query.date),
-                                      " applies to account ", query.account_id, " (industry ", query.industry,
-                                      ", region ", query.region, ")"));
+    return RuleViolation("no_price_book", absl::StrCat("no active price book in ", query.currency, " valid at ",
+                                                       Rfc3339(query.date), " applies to account ", query.account_id,
+                                                       " (industry ", query.industry, ", region ", query.region, ")"));
   }
   return best;
 }

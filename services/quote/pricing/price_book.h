@@ -25,8 +25,8 @@ struct PriceBookQuery {
 };
 
 // valid_from <= date < valid_to, either bound unset = unbounded (books and promotions alike).
-bool ValidAt(bool has_from, const google::protobuf::Timestamp& from, bool has_to,
-             const google::protobuf::Timestamp& to, absl::Time date);
+bool ValidAt(bool has_from, const google::protobuf::Timestamp& from, bool has_to, const google::protobuf::Timestamp& to,
+             absl::Time date);
 bool ValidAt(const v1::PriceBook& book, absl::Time date);
 bool ValidAt(const v1::Promotion& promotion, absl::Time date);
 

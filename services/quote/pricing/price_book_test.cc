@@ -12,10 +12,10 @@
 namespace sfa::quote::pricing {
 namespace {
 
-using ::sfa::domain::ToTimestamp;
-using ::testing::HasSubstr;
 using fixtures::Book;
 using fixtures::Day;
+using ::sfa::domain::ToTimestamp;
+using ::testing::HasSubstr;
 
 v1::PriceBook Valid(v1::PriceBook book, int from_day, int to_day) {
   *book.mutable_valid_from() = ToTimestamp(Day(from_day));
@@ -123,8 +123,7 @@ TEST(PriceBookTest, NamedBookWinsButMustBeUsable) {
   inactive.set_active(false);
   v1::PriceBook euro = Book("euro");
   euro.set_currency("EUR");
-  const std::vector<v1::PriceBook> books = {Book("standard"), partner, inactive, euro,
-                                            Valid(Book("future"), 10, 20)};
+  const std::vector<v1::PriceBook> books = {Book("standard"), partner, inactive, euro, Valid(Book("future"), 10, 20)};
   struct Case {
     std::string name;
     std::string expected;  // the chosen id, or the start of the error

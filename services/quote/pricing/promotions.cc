@@ -1,8 +1,8 @@
 #include "quote/pricing/promotions.h"
 
 #include <algorithm>
-#include <string_view>
 #include <optional>
+#include <string_view>
 #include <tuple>
 #include <utility>
 #include <variant>
@@ -97,15 +97,13 @@ Prepared PrepareThreshold(const v1::Promotion& promotion, absl::Span<const Promo
   return candidate;
 }
 
-Prepared PrepareBuyXGetY(const v1::Promotion& promotion, absl::Span<const PromotionLine> lines,
-                         Candidate candidate) {
+Prepared PrepareBuyXGetY(const v1::Promotion& promotion, absl::Span<const PromotionLine> lines, Candidate candidate) {
   if (promotion.buy_quantity() <= 0 || promotion.get_quantity() <= 0 || promotion.buy_product_id().empty() ||
       promotion.get_product_id().empty()) {
     return std::string("invalid_promotion: buy_x_get_y needs products and quantities of at least 1");
   }
   if (promotion.get_percent_off_bp() < 0 || promotion.get_percent_off_bp() > kBasisPoints) {
-    return absl::StrCat("invalid_promotion: get_percent_off_bp ", promotion.get_percent_off_bp(),
-                        " outside 0..10000");
+    return absl::StrCat("invalid_promotion: get_percent_off_bp ", promotion.get_percent_off_bp(), " outside 0..10000");
   }
   __int128 buy_units = 0;
   __int128 get_units = 0;
@@ -116,8 +114,8 @@ Prepared PrepareBuyXGetY(const v1::Promotion& promotion, absl::Span<const Promot
     get_units += lines[i].units;
   }
   if (buy_units == 0 || get_units == 0) return std::string("no_eligible_lines");
-  const __int128 free_units = std::min<__int128>(buy_units / promotion.buy_quantity() * promotion.get_quantity(),
-                                                 get_units);
+  const __int128 free_units =
+      std::min<__int128>(buy_units / promotion.buy_quantity() * promotion.get_quantity(), get_units);
   if (free_units == 0) return std::string("threshold_not_met");
   candidate.percent = true;
   __int128 numerator = promotion.get_percent_off_bp() * free_units;
@@ -223,9 +221,8 @@ Application Apply(const Candidate& candidate, absl::Span<const PromotionLine> li
   return out;
 }
 
-ScreenedPromotions ScreenPromotions(absl::Span<const v1::Promotion> promotions,
-                                    absl::Span<const PromotionLine> lines, absl::string_view currency,
-                                    absl::Time date) {
+ScreenedPromotions ScreenPromotions(absl::Span<const v1::Promotion> promotions, absl::Span<const PromotionLine> lines,
+                                    absl::string_view currency, absl::Time date) {
   ScreenedPromotions out;
   absl::flat_hash_set<absl::string_view> seen;
   std::vector<Amount> amounts;

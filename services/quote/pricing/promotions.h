@@ -86,9 +86,8 @@ struct ScreenedPromotions {
 // Which promotions can apply to `lines` (amounts in `currency`) at `date`: active, valid at the date,
 // usage_quota == 0 or used < usage_quota, money in the currency, and the condition met by the basket
 // alone (a condition that fails on the whole basket fails on every reduced one).
-ScreenedPromotions ScreenPromotions(absl::Span<const v1::Promotion> promotions,
-                                    absl::Span<const PromotionLine> lines, absl::string_view currency,
-                                    absl::Time date);
+ScreenedPromotions ScreenPromotions(absl::Span<const v1::Promotion> promotions, absl::Span<const PromotionLine> lines,
+                                    absl::string_view currency, absl::Time date);
 
 // a applies before b (see the application order above).
 bool AppliesBefore(const Candidate& a, const Candidate& b);

@@ -196,8 +196,7 @@ TEST(PromotionsTest, CombinationRules) {
   g2.set_exclusivity_group("spring");
   v1::Promotion solo = SpendPercent("solo", 0, 300);
   solo.set_stackable(false);
-  const ScreenedPromotions s =
-      ScreenPromotions({g1, g2, solo, SpendPercent("free", 0, 400)}, basket, "USD", Day(1));
+  const ScreenedPromotions s = ScreenPromotions({g1, g2, solo, SpendPercent("free", 0, 400)}, basket, "USD", Day(1));
   // Application order: free, g1, g2, solo.
   EXPECT_EQ(CombinationRefusal(s.candidates, {0, 1}), "");
   EXPECT_EQ(CombinationRefusal(s.candidates, {1, 2}), "exclusivity_group spring: g1 and g2");
