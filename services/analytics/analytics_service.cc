@@ -1,0 +1,130 @@
+#include "analytics/analytics_service.h"
+
+#include <map>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "analytics/projections/projections.h"
+#include "analytics/stats/durations.h"
+#include "analytics/stats/markov.h"
+#include "base/key_codec.h"
+#include "domain/support.h"
+#include "eventstore/read_model_scan.h"
+#include "google/protobuf/util/time_util.h"
+#include "sfa/opportunity/v1/opportunity_events.pb.h"
+
+namespace sfa::analytics {
+namespace {
+
+namespace p = projections;
+namespace ov1 = ::sfa::opportunity::v1;
+
+constexpr size_t kMaxIdLength = 64;
+
+absl::Status Validate(const v1::GetStageStatisticsRequest& r) {
+  if (r.pipeline_id().empty()) return absl::InvalidArgumentError("pipeline_id is required");
+  if (r.pipeline_id().size() > kMaxIdLength) {
+    return absl::InvalidArgumentError(absl::StrCat("pipeline_id must be at most ", kMaxIdLength, " characters"));
+  }
+  if (r.has_from() && r.has_to() &&
+      google::protobuf::util::TimeUtil::TimestampToNanoseconds(r.from()) >=
+          google::protobuf::util::TimeUtil::TimestampToNanoseconds(r.to())) {
+    return absl::InvalidArgumentError("from must be before to");
+  }
+  return absl::OkStatus();
+}
+
+absl::Time TimeOf(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixNanos(google::protobuf::util::TimeUtil::TimestampToNanoseconds(t));
+}
+
+// The months a window covers, whole months (the read model's granularity): [first, last].
+std::pair<uint64_t, uint64_t> Months(const v1::GetStageStatisticsRequest& r) {
+  const uint64_t first = r.has_from() ? p::MonthOf(TimeOf(r.from())) : 0;
+  const uint64_t last = r.has_to() ? p::MonthOf(TimeOf(r.to()) - absl::Nanoseconds(1)) : UINT64_MAX;
+  return {first, last};
+}
+
+// Visits the rows under `prefix` whose key ends with a month within [first, last].
+absl::Status ForMonths(const eventstore::EventStore& store, absl::string_view cf, const std::string& prefix,
+                       std::pair<uint64_t, uint64_t> months,
+                       const std::function<absl::Status(absl::string_view value)>& visit) {
+  const std::string lower = base::KeyBuilder(prefix).Uint64(months.first).Release();
+  const std::string upper = months.second == UINT64_MAX ? base::PrefixSuccessor(prefix)
+                                                        : base::KeyBuilder(prefix).Uint64(months.second + 1).Release();
+  absl::Status failure;
+  absl::Status scanned = eventstore::ScanRange(store, cf, {lower, upper}, SIZE_MAX,
+                                               [&](absl::string_view, absl::string_view value) {
+                                                 failure = visit(value);
+                                                 return failure.ok();
+                                               });
+  if (!scanned.ok()) return scanned;
+  return failure;
+}
+
+double Days(absl::Duration d) { return absl::ToDoubleHours(d) / 24.0; }
+
+}  // namespace
+
+grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetStageStatistics(grpc::CallbackServerContext* context,
+                                                                   const v1::GetStageStatisticsRequest* request,
+                                                                   v1::GetStageStatisticsResponse* response) {
+  return server::ServeUnary(context, request, response, calls_, Validate,
+                            [this](const server::Principal& principal, const v1::GetStageStatisticsRequest& r,
+                                   server::Reply<v1::GetStageStatisticsResponse> reply) {
+                              reply(StageStatistics(principal.tenant, r));
+                            });
+}
+
+absl::StatusOr<v1::GetStageStatisticsResponse> AnalyticsServiceImpl::StageStatistics(
+    const std::string& tenant, const v1::GetStageStatisticsRequest& r) const {
+  const std::string pipeline_key = base::KeyBuilder().String(tenant).String(r.pipeline_id()).Release();
+  absl::StatusOr<std::optional<ov1::PipelineDefined>> pipeline =
+      eventstore::GetRow<ov1::PipelineDefined>(*store_, p::kPipelinesCf, pipeline_key);
+  if (!pipeline.ok()) return pipeline.status();
+  if (!pipeline->has_value()) {
+    return absl::NotFoundError(absl::StrCat("pipeline_id ", r.pipeline_id(), " not found"));
+  }
+  const std::pair<uint64_t, uint64_t> months = Months(r);
+  stats::TransitionCounts counts;
+  SFA_RETURN_IF_ERROR(ForMonths(*store_, p::kTransitionsCf, pipeline_key, months,
+                                          [&](absl::string_view value) -> absl::Status {
+                                            absl::StatusOr<stats::TransitionCounts> month =
+                                                stats::TransitionCounts::Parse(value);
+                                            if (!month.ok()) return month.status();
+                                            counts.Merge(*month);
+                                            return absl::OkStatus();
+                                          }));
+  absl::StatusOr<std::vector<stats::StageOdds>> odds = stats::WinProbabilities(counts);
+  if (!odds.ok()) return odds.status();
+  std::map<std::string, stats::StageOdds> by_stage;
+  for (stats::StageOdds& o : *odds) by_stage[o.stage_id] = std::move(o);
+
+  v1::GetStageStatisticsResponse out;
+  for (const ov1::Stage& stage : (*pipeline)->stages()) {
+    if (stage.type() != ov1::STAGE_TYPE_OPEN) continue;
+    v1::StageStatistics* s = out.add_stages();
+    s->set_stage_id(stage.stage_id());
+    s->set_stage_name(stage.name());
+    s->set_configured_probability_percent(stage.probability_percent());
+    if (auto it = by_stage.find(stage.stage_id()); it != by_stage.end()) {
+      s->set_transitions_out(it->second.exits);
+      if (it->second.p_win.has_value()) s->set_learned_win_probability(*it->second.p_win);
+    }
+    stats::DurationHistogram times;
+    SFA_RETURN_IF_ERROR(
+        ForMonths(*store_, p::kStageTimesCf, base::KeyBuilder(pipeline_key).String(stage.stage_id()).Release(), months,
+                  [&](absl::string_view value) -> absl::Status {
+                    absl::StatusOr<stats::DurationHistogram> month = stats::DurationHistogram::Parse(value);
+                    if (!month.ok()) return month.status();
+                    times.Merge(*month);
+                    return absl::OkStatus();
+                  }));
+    if (auto q = times.Percentile(0.5)) s->set_days_in_stage_p50(Days(*q));
+    if (auto q = times.Percentile(0.8)) s->set_days_in_stage_p80(Days(*q));
+    if (auto q = times.Percentile(0.9)) s->set_days_in_stage_p90(Days(*q));
+  }
+  return out;
+}
+
+}  // namespace sfa::analytics
