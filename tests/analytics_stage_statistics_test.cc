@@ -5,6 +5,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <map>
 #include <vector>
 
 #include "analytics/analytics_service.h"
@@ -13,6 +14,8 @@
 #include "gtest/gtest.h"
 #include "messaging/dedup_apply.h"
 #include "server/service_host.h"
+#include "opportunity/domain/opportunity.h"
+#include "opportunity/domain/support.h"
 #include "tools/simulator/chain.h"
 #include "tools/simulator/event_sink.h"
 #include "tools/simulator/model.h"
@@ -36,6 +39,7 @@ class StageStatisticsTest : public ::testing::Test {
     config.sync_writes = false;
     server::ServiceHostOptions options;
     options.store.extra_column_families = projection_.column_families();
+    for (const std::string& cf : as_of_.column_families()) options.store.extra_column_families.push_back(cf);
     options.metrics = &metrics_;
     options.handle_signals = false;
     auto host = server::ServiceHost::Create(config, std::move(options));
@@ -55,7 +59,7 @@ class StageStatisticsTest : public ::testing::Test {
   // Feeds every envelope of the simulation, 500 per commit, as the projection runner would.
   void Feed(const sim::Simulation& simulation) {
     std::vector<sfa::common::v1::EventEnvelope> batch;
-    std::vector<eventstore::Projection*> projections = {&projection_};
+    std::vector<eventstore::Projection*> projections = {&projection_, &as_of_};
     auto flush = [&]() -> absl::Status {
       absl::Status s = host_->store()->Commit([&](eventstore::ReadModelTxn& txn) -> absl::Status {
         for (const auto& e : batch) {
@@ -72,6 +76,7 @@ class StageStatisticsTest : public ::testing::Test {
     absl::StatusOr<sim::EventSinkStats> emitted =
         sim::EmitEvents(simulation, options, [&](const sfa::common::v1::EventEnvelope& e) -> absl::Status {
           batch.push_back(e);
+          if (keep_ && e.aggregate_type() == "opportunity") kept_.push_back(e);
           return batch.size() == 500 ? flush() : absl::OkStatus();
         });
     ASSERT_TRUE(emitted.ok()) << emitted.status();
@@ -81,6 +86,9 @@ class StageStatisticsTest : public ::testing::Test {
   eventstore::testing::TempDir dir_{"analytics-stage-stats"};
   base::MetricsRegistry metrics_;
   projections::StageStatsProjection projection_;
+  projections::PipelineAsOfProjection as_of_;
+  bool keep_ = false;
+  std::vector<sfa::common::v1::EventEnvelope> kept_;
   std::unique_ptr<server::ServiceHost> host_;
   std::unique_ptr<AnalyticsServiceImpl> service_;
   std::unique_ptr<v1::AnalyticsService::Stub> stub_;
@@ -120,8 +128,61 @@ TEST_F(StageStatisticsTest, LearnsWinProbabilitiesWithinThreeHundredthsOfTheTrut
 
   // Kafka redelivers everything: the read model does not change.
   const auto before = eventstore::testing::DumpColumnFamily(*host_->store(), projections::kTransitionsCf);
+  const auto days_before = eventstore::testing::DumpColumnFamily(*host_->store(), projections::kDayDeltasCf);
+  ASSERT_FALSE(days_before.empty());
   Feed(*simulation);
   EXPECT_EQ(eventstore::testing::DumpColumnFamily(*host_->store(), projections::kTransitionsCf), before);
+  EXPECT_EQ(eventstore::testing::DumpColumnFamily(*host_->store(), projections::kDayDeltasCf), days_before);
+}
+
+// The open pipeline as of several instants (some inside a day) against an independent oracle: the
+// opportunity domain's own Evolve folding each deal's events up to the instant.
+TEST_F(StageStatisticsTest, PipelineAsOfMatchesTheDealsFoldedToThatInstant) {
+  sim::SimulationOptions options;
+  options.seed = 11;
+  options.deals = 3'000;
+  absl::StatusOr<sim::Simulation> simulation = sim::Simulation::Create(sim::DefaultModel(), options);
+  ASSERT_TRUE(simulation.ok()) << simulation.status();
+  keep_ = true;
+  Feed(*simulation);
+  ASSERT_FALSE(kept_.empty());
+
+  for (absl::Time as_of : {absl::FromCivil(absl::CivilSecond(2023, 6, 30, 23, 59, 59), absl::UTCTimeZone()),
+                           absl::FromCivil(absl::CivilSecond(2024, 3, 15, 12, 30, 0), absl::UTCTimeZone()),
+                           absl::FromCivil(absl::CivilSecond(2025, 9, 1, 0, 0, 0), absl::UTCTimeZone())}) {
+    SCOPED_TRACE(absl::FormatTime(as_of));
+    std::map<std::string, opportunity::domain::OpportunityState> deals;
+    for (const auto& e : kept_) {
+      if (opportunity::domain::ToTime(e.occurred_at()) > as_of) continue;
+      auto payload = opportunity::domain::ParsePayload<opportunity::domain::OpportunityPayload>(e.payload_type(),
+                                                                                                 e.payload());
+      ASSERT_TRUE(payload.ok()) << payload.status();
+      auto& state = deals[e.aggregate_id()];
+      state = opportunity::domain::Evolve(
+          std::move(state), opportunity::domain::OpportunityEvent{opportunity::domain::ToTime(e.occurred_at()), *payload});
+    }
+    int64_t count = 0, amount = 0;
+    std::map<std::string, int64_t> count_by_stage;
+    for (const auto& [id, state] : deals) {
+      if (!state.IsOpen()) continue;
+      ++count;
+      ++count_by_stage[state.stage_id];
+      if (state.amount) amount += state.amount->minor_units();
+    }
+    ASSERT_GT(count, 0);
+    absl::StatusOr<v1::GetPipelineResponse> pipeline = [&] {
+      v1::GetPipelineRequest request;
+      *request.mutable_as_of() = opportunity::domain::ToTimestamp(as_of);
+      return service_->Pipeline("acme", request, absl::Now());
+    }();
+    ASSERT_TRUE(pipeline.ok()) << pipeline.status();
+    EXPECT_EQ(pipeline->count(), count);
+    ASSERT_EQ(pipeline->amount_size(), 1);
+    EXPECT_EQ(pipeline->amount(0).minor_units(), amount);
+    std::map<std::string, int64_t> served;
+    for (const v1::PipelineBucket& b : pipeline->by_stage()) served[b.key()] = b.count();
+    EXPECT_EQ(served, count_by_stage);
+  }
 }
 
 TEST_F(StageStatisticsTest, RefusesBadRequestsNamingTheField) {

@@ -64,12 +64,147 @@ absl::Status ForMonths(const eventstore::EventStore& store, absl::string_view cf
 
 double Days(absl::Duration d) { return absl::ToDoubleHours(d) / 24.0; }
 
+absl::Status Validate(const v1::GetPipelineRequest& r) {
+  if (r.pipeline_id().size() > kMaxIdLength) {
+    return absl::InvalidArgumentError(absl::StrCat("pipeline_id must be at most ", kMaxIdLength, " characters"));
+  }
+  if (!r.owner_user_id().empty()) return absl::UnimplementedError("owner_user_id: this filter is not supported yet");
+  if (!r.team_id().empty()) return absl::UnimplementedError("team_id: this filter is not supported yet");
+  if (!r.region().empty()) return absl::UnimplementedError("region: this filter is not supported yet");
+  return absl::OkStatus();
+}
+
+// Sums of deltas per bucket and currency.
+struct Sums {
+  int64_t count = 0;
+  std::map<std::string, std::pair<int64_t, int64_t>> money;  // currency -> (amount, amount x percent)
+  void Add(const std::string& currency, const p::Delta& d) {
+    count += d.count;
+    if (currency.empty()) return;
+    auto& [amount, weighted] = money[currency];
+    amount += d.amount;
+    weighted += d.amount_x_percent;
+  }
+};
+
+void FillMoney(const Sums& sums, google::protobuf::RepeatedPtrField<sfa::common::v1::Money>* amount,
+               google::protobuf::RepeatedPtrField<sfa::common::v1::Money>* weighted) {
+  for (const auto& [currency, figures] : sums.money) {
+    if (figures.first == 0 && figures.second == 0) continue;
+    sfa::common::v1::Money* a = amount->Add();
+    a->set_currency(currency);
+    a->set_minor_units(figures.first);
+    sfa::common::v1::Money* w = weighted->Add();
+    w->set_currency(currency);
+    w->set_minor_units(figures.second / 100);  // rounded toward zero to the minor unit
+  }
+}
+
 }  // namespace
+
+grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetPipeline(grpc::CallbackServerContext* context,
+                                                            const v1::GetPipelineRequest* request,
+                                                            v1::GetPipelineResponse* response) {
+  return server::ServeUnary(context, request, response, calls_, [](const auto& r) { return Validate(r); },
+                            [this](const server::Principal& principal, const v1::GetPipelineRequest& r,
+                                   server::Reply<v1::GetPipelineResponse> reply) {
+                              reply(Pipeline(principal.tenant, r, absl::Now()));
+                            });
+}
+
+absl::StatusOr<v1::GetPipelineResponse> AnalyticsServiceImpl::Pipeline(const std::string& tenant,
+                                                                       const v1::GetPipelineRequest& r,
+                                                                       absl::Time now) const {
+  const absl::Time as_of = r.has_as_of() ? TimeOf(r.as_of()) : now;
+  std::vector<std::string> pipelines;
+  if (!r.pipeline_id().empty()) {
+    absl::StatusOr<std::optional<std::string>> known = eventstore::GetValue(
+        *store_, p::kPipelinesCf, base::KeyBuilder().String(tenant).String(r.pipeline_id()).Release());
+    if (!known.ok()) return known.status();
+    if (!known->has_value()) return absl::NotFoundError(absl::StrCat("pipeline_id ", r.pipeline_id(), " not found"));
+    pipelines.push_back(r.pipeline_id());
+  } else {
+    SFA_RETURN_IF_ERROR(eventstore::ForEachInPrefix(*store_, p::kPipelinesCf, base::KeyBuilder().String(tenant).Release(),
+                                                    [&](absl::string_view key, absl::string_view) {
+                                                      base::KeyReader reader(key);
+                                                      absl::StatusOr<std::string> t = reader.String();
+                                                      absl::StatusOr<std::string> id = t.ok() ? reader.String() : t.status();
+                                                      if (!id.ok()) return id.status();
+                                                      pipelines.push_back(*id);
+                                                      return absl::OkStatus();
+                                                    }));
+  }
+  const int64_t day = p::DayOf(as_of);
+  const int64_t micros_in_day = absl::ToUnixMicros(as_of) - day * 86'400'000'000;
+  Sums total;
+  std::map<std::string, Sums> by_stage, by_category;
+  auto add = [&](const std::string& stage, const std::string& category, const std::string& currency,
+                 const p::Delta& d) {
+    total.Add(currency, d);
+    by_stage[stage].Add(currency, d);
+    by_category[category].Add(currency, d);
+  };
+  for (const std::string& pipeline : pipelines) {
+    const std::string prefix = base::KeyBuilder().String(tenant).String(pipeline).Release();
+    absl::Status failure;
+    // Whole days before as_of's day: the day sums.
+    SFA_RETURN_IF_ERROR(eventstore::ScanRange(
+        *store_, p::kDayDeltasCf, {prefix, base::KeyBuilder(prefix).Int64(day).Release()}, SIZE_MAX,
+        [&](absl::string_view key, absl::string_view value) {
+          base::KeyReader reader(key);
+          absl::StatusOr<std::string> t = reader.String(), pl = reader.String();
+          absl::StatusOr<int64_t> d = reader.Int64();
+          absl::StatusOr<std::string> stage = reader.String(), category = reader.String(), currency = reader.String();
+          p::Delta delta;
+          if (!currency.ok() || !p::DecodeDelta(value, &delta)) {
+            failure = absl::DataLossError("unreadable day delta");
+            return false;
+          }
+          add(*stage, *category, *currency, delta);
+          return true;
+        }));
+    // as_of's own day: each change up to the instant.
+    SFA_RETURN_IF_ERROR(eventstore::ScanRange(
+        *store_, p::kEventDeltasCf,
+        {base::KeyBuilder(prefix).Int64(day).Release(), base::KeyBuilder(prefix).Int64(day).Int64(micros_in_day + 1).Release()},
+        SIZE_MAX, [&](absl::string_view, absl::string_view value) {
+          base::KeyReader reader(value);
+          absl::StatusOr<std::string> stage = reader.String(), category = reader.String(), currency = reader.String();
+          p::Delta delta;
+          if (!currency.ok() || !p::DecodeDelta(value.substr(value.size() - p::EncodeDelta({}).size()), &delta)) {
+            failure = absl::DataLossError("unreadable event delta");
+            return false;
+          }
+          add(*stage, *category, *currency, delta);
+          return true;
+        }));
+    SFA_RETURN_IF_ERROR(failure);
+  }
+  v1::GetPipelineResponse out;
+  *out.mutable_as_of() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(as_of));
+  out.set_count(total.count);
+  FillMoney(total, out.mutable_amount(), out.mutable_weighted_amount());
+  for (const auto& [key, sums] : by_stage) {
+    if (sums.count == 0) continue;
+    v1::PipelineBucket* b = out.add_by_stage();
+    b->set_key(key);
+    b->set_count(sums.count);
+    FillMoney(sums, b->mutable_amount(), b->mutable_weighted_amount());
+  }
+  for (const auto& [key, sums] : by_category) {
+    if (sums.count == 0) continue;
+    v1::PipelineBucket* b = out.add_by_forecast_category();
+    b->set_key(key);
+    b->set_count(sums.count);
+    FillMoney(sums, b->mutable_amount(), b->mutable_weighted_amount());
+  }
+  return out;
+}
 
 grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetStageStatistics(grpc::CallbackServerContext* context,
                                                                    const v1::GetStageStatisticsRequest* request,
                                                                    v1::GetStageStatisticsResponse* response) {
-  return server::ServeUnary(context, request, response, calls_, Validate,
+  return server::ServeUnary(context, request, response, calls_, [](const auto& r) { return Validate(r); },
                             [this](const server::Principal& principal, const v1::GetStageStatisticsRequest& r,
                                    server::Reply<v1::GetStageStatisticsResponse> reply) {
                               reply(StageStatistics(principal.tenant, r));

@@ -21,11 +21,13 @@ int main(int argc, char** argv) {
   auto config = sfa::server::OrExit("analytics", sfa::server::LoadServerConfig(defaults));
 
   sfa::analytics::projections::StageStatsProjection stage_stats;
+  sfa::analytics::projections::PipelineAsOfProjection pipeline_as_of;
   sfa::server::ServiceHostOptions options;
   options.store.extra_column_families = stage_stats.column_families();
+  for (const std::string& cf : pipeline_as_of.column_families()) options.store.extra_column_families.push_back(cf);
   sfa::messaging::ProjectionRunnerOptions runner;
   runner.topics = {absl::GetFlag(FLAGS_opportunity_events_topic)};
-  runner.projections = {&stage_stats};
+  runner.projections = {&stage_stats, &pipeline_as_of};
   options.projection_runner = runner;
   auto host = sfa::server::OrExit("analytics", sfa::server::ServiceHost::Create(config, std::move(options)));
   int exit_code = 0;

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "eventstore/projection.h"
 
 namespace sfa::analytics::projections {
@@ -22,6 +24,34 @@ inline constexpr char kStageTimesCf[] = "rm_an_stage_times";    // t|pipeline|st
 
 // Month keys are YYYYMM as a number (base::KeyBuilder Uint64), so months sort in time order.
 uint64_t MonthOf(absl::Time time);
+
+// PipelineAsOfProjection (from sfa.opportunity.events.v1): each deal's current contribution to the open
+// pipeline, and every change of a contribution as a delta at its business time — summed per pipeline and
+// day, and kept per event for the exact tail of a day. The pipeline as of T = the day sums before T's day
+// + the event deltas of T's day up to T: work bounded by the days of history and one day's changes, never
+// by the number of deals.
+inline constexpr char kDealsCf[] = "rm_an_deal";            // t|opp -> opportunity.v1.OpportunitySummary
+inline constexpr char kDayDeltasCf[] = "rm_an_day_delta";   // t|pipeline|day|stage|category|currency -> Delta
+// t|pipeline|day|micros|opp|version|n -> stage, category, currency, Delta
+inline constexpr char kEventDeltasCf[] = "rm_an_event_delta";
+
+// A change of the open pipeline in one bucket: deals, amount (minor units) and amount x probability
+// percent (the weighted amount x 100, kept exact).
+struct Delta {
+  int64_t count = 0;
+  int64_t amount = 0;
+  int64_t amount_x_percent = 0;
+};
+std::string EncodeDelta(const Delta& d);
+bool DecodeDelta(absl::string_view bytes, Delta* d);
+int64_t DayOf(absl::Time time);  // days since the epoch, UTC
+
+class PipelineAsOfProjection final : public eventstore::Projection {
+ public:
+  std::string name() const override { return "pipeline_as_of"; }
+  std::vector<std::string> column_families() const override;
+  absl::Status Apply(const sfa::common::v1::EventEnvelope& event, eventstore::ReadModelTxn& txn) override;
+};
 
 class StageStatsProjection final : public eventstore::Projection {
  public:
