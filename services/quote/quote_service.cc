@@ -121,15 +121,23 @@ void QuoteServiceImpl::Execute(const Principal& principal, const std::string& id
     if (!events.ok()) return events.status();
     return ToNewEvents(*events);
   };
-  runner_.Run<State>(std::move(command), [this, type = std::string(Aggregate<State>::kType), request_id,
-                                          done = std::move(done)](
-                                             absl::StatusOr<eventstore::CommandResult<State>> result) mutable {
-    if (result.ok() && result->append.stream.type != type) {
-      result = absl::AlreadyExistsError(absl::StrCat("request_id ", request_id, " was already used for a ",
-                                                     result->append.stream.type, " command"));
-    }
-    executor_.Post([done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); });
-  });
+  runner_.Run<State>(
+      std::move(command), [this, type = std::string(Aggregate<State>::kType), request_id,
+                           done = std::move(done)](absl::StatusOr<eventstore::CommandResult<State>> result) mutable {
+        if (result.ok() && result->append.stream.type != type) {
+          result = absl::AlreadyExistsError(absl::StrCat("request_id ", request_id, " was already used for a ",
+                                                         result->append.stream.type, " command"));
+        }
+        executor_.Post([done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); });
+      });
+}
+
+template <typename State, typename Request, typename DomainCommand>
+void QuoteServiceImpl::Run(const Principal& principal, const std::string& id, const Request& r, DomainCommand command,
+                           Done<State> done) {
+  Execute<State>(
+      principal, id, r.request_id(), r.expected_version(),
+      [command = std::move(command)](const State& s) { return domain::Decide(s, command); }, std::move(done));
 }
 
 template <typename State>
@@ -201,13 +209,11 @@ void QuoteServiceImpl::UpsertProductImpl(const Principal& p, const v1::UpsertPro
     command.components.push_back(std::move(lookup));
   }
   const std::string id = command.request.product().product_id();
-  Execute<domain::ProductState>(
-      p, id, r.request_id(), r.expected_version(),
-      [command = std::move(command)](const domain::ProductState& s) { return domain::Decide(s, command); },
-      StateReply<domain::ProductState, v1::UpsertProductResponse>(
-          std::move(reply), [](v1::UpsertProductResponse& out, const domain::ProductState& s) {
-            *out.mutable_product() = s.product;
-          }));
+  Run<domain::ProductState>(p, id, r, std::move(command),
+                            StateReply<domain::ProductState, v1::UpsertProductResponse>(
+                                std::move(reply), [](v1::UpsertProductResponse& out, const domain::ProductState& s) {
+                                  *out.mutable_product() = s.product;
+                                }));
 }
 
 void QuoteServiceImpl::UpsertSkuImpl(const Principal& p, const v1::UpsertSkuRequest& r,
@@ -218,9 +224,8 @@ void QuoteServiceImpl::UpsertSkuImpl(const Principal& p, const v1::UpsertSkuRequ
   if (!product.ok()) return reply(product.status());
   command.product = std::move(product->first);
   const std::string id = command.request.sku().sku_id();
-  Execute<domain::SkuState>(
-      p, id, r.request_id(), r.expected_version(),
-      [command = std::move(command)](const domain::SkuState& s) { return domain::Decide(s, command); },
+  Run<domain::SkuState>(
+      p, id, r, std::move(command),
       StateReply<domain::SkuState, v1::UpsertSkuResponse>(
           std::move(reply), [](v1::UpsertSkuResponse& out, const domain::SkuState& s) { *out.mutable_sku() = s.sku; }));
 }
@@ -232,14 +237,13 @@ void QuoteServiceImpl::GetProductImpl(const Principal& p, const v1::GetProductRe
   if (!product.ok()) return reply(product.status());
   v1::GetProductResponse out;
   *out.mutable_product() = *std::move(product);
-  absl::Status skus = eventstore::ForEachInPrefix(*store_, p::kSkusCf, p::Key(p.tenant, r.product_id()),
-                                                  [&](absl::string_view, absl::string_view value) {
-                                                    if (!out.add_skus()->ParseFromArray(
-                                                            value.data(), static_cast<int>(value.size()))) {
-                                                      return absl::DataLossError("unreadable sku row");
-                                                    }
-                                                    return absl::OkStatus();
-                                                  });
+  absl::Status skus = eventstore::ForEachInPrefix(
+      *store_, p::kSkusCf, p::Key(p.tenant, r.product_id()), [&](absl::string_view, absl::string_view value) {
+        if (!out.add_skus()->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          return absl::DataLossError("unreadable sku row");
+        }
+        return absl::OkStatus();
+      });
   if (!skus.ok()) return reply(skus);
   reply(std::move(out));
 }
@@ -266,9 +270,8 @@ void QuoteServiceImpl::UpsertPriceBookImpl(const Principal& p, const v1::UpsertP
     command.request.mutable_price_book()->set_price_book_id(options_.ids->NewId());
   }
   const std::string id = command.request.price_book().price_book_id();
-  Execute<domain::PriceBookState>(
-      p, id, r.request_id(), r.expected_version(),
-      [command = std::move(command)](const domain::PriceBookState& s) { return domain::Decide(s, command); },
+  Run<domain::PriceBookState>(
+      p, id, r, std::move(command),
       StateReply<domain::PriceBookState, v1::UpsertPriceBookResponse>(
           std::move(reply), [](v1::UpsertPriceBookResponse& out, const domain::PriceBookState& s) {
             *out.mutable_price_book() = s.price_book;
@@ -304,9 +307,8 @@ void QuoteServiceImpl::UpsertPromotionImpl(const Principal& p, const v1::UpsertP
     command.request.mutable_promotion()->set_promotion_id(options_.ids->NewId());
   }
   const std::string id = command.request.promotion().promotion_id();
-  Execute<domain::PromotionState>(
-      p, id, r.request_id(), r.expected_version(),
-      [command = std::move(command)](const domain::PromotionState& s) { return domain::Decide(s, command); },
+  Run<domain::PromotionState>(
+      p, id, r, std::move(command),
       StateReply<domain::PromotionState, v1::UpsertPromotionResponse>(
           std::move(reply), [](v1::UpsertPromotionResponse& out, const domain::PromotionState& s) {
             *out.mutable_promotion() = s.promotion;
@@ -331,12 +333,11 @@ void QuoteServiceImpl::ListPromotionsImpl(const Principal& p, const v1::ListProm
 // Pricing and quotes
 
 absl::StatusOr<v1::PriceQuoteResponse> QuoteServiceImpl::Price(
-    const std::string& tenant, const google::protobuf::RepeatedPtrField<v1::QuoteLine>& lines,
-    const Customer& customer, const std::string& currency, absl::Time date, const std::string& price_book_id) const {
+    const std::string& tenant, const google::protobuf::RepeatedPtrField<v1::QuoteLine>& lines, const Customer& customer,
+    const std::string& currency, absl::Time date, const std::string& price_book_id) const {
   absl::StatusOr<std::vector<v1::PriceBook>> books = AllRows<v1::PriceBook>(*store_, p::kPriceBooksCf, tenant);
   if (!books.ok()) return books.status();
-  pricing::PriceBookQuery query{customer.account_id, customer.industry, customer.region, currency, date,
-                                price_book_id};
+  pricing::PriceBookQuery query{customer.account_id, customer.industry, customer.region, currency, date, price_book_id};
   absl::StatusOr<const v1::PriceBook*> book = pricing::ResolvePriceBook(*books, query);
   if (!book.ok()) return book.status();
   pricing::PricingInput input;
@@ -369,7 +370,7 @@ absl::StatusOr<v1::PriceQuoteResponse> QuoteServiceImpl::Price(
 }
 
 absl::StatusOr<domain::ApprovalRequirement> QuoteServiceImpl::Requirement(const std::string& tenant,
-                                                                           const v1::QuoteTotals& totals) const {
+                                                                          const v1::QuoteTotals& totals) const {
   auto policy = Load<domain::ApprovalPolicyState>(tenant, domain::kSingletonId);
   if (!policy.ok()) return policy.status();
   return domain::RequirementFor(policy->first, totals);
@@ -478,10 +479,7 @@ void QuoteServiceImpl::ReviseQuoteImpl(const Principal& p, const v1::ReviseQuote
   if (!approval.ok()) return reply(approval.status());
   command.pricing = priced->pricing();
   command.approval = *std::move(approval);
-  Execute<domain::QuoteState>(
-      p, r.quote_id(), r.request_id(), r.expected_version(),
-      [command = std::move(command)](const domain::QuoteState& s) { return domain::Decide(s, command); },
-      QuoteReply(std::move(reply)));
+  Run<domain::QuoteState>(p, r.quote_id(), r, std::move(command), QuoteReply(std::move(reply)));
 }
 
 void QuoteServiceImpl::CloneQuoteImpl(const Principal& p, const v1::CloneQuoteRequest& r,
@@ -498,41 +496,43 @@ void QuoteServiceImpl::CloneQuoteImpl(const Principal& p, const v1::CloneQuoteRe
   }
   const std::string opportunity_id =
       r.opportunity_id().empty() ? source->first.created.opportunity_id() : r.opportunity_id();
-  FetchCustomer(p, opportunity_id, [this, p, r, source = source->first, from = *from,
-                                    reply = std::move(reply)](absl::StatusOr<Customer> customer) mutable {
-    if (!customer.ok()) return reply(customer.status());
-    domain::CloneQuote command{r};
-    if (command.request.quote_id().empty()) command.request.set_quote_id(options_.ids->NewId());
-    command.now = options_.clock->Now();
-    google::protobuf::RepeatedPtrField<v1::QuoteLine> lines;
-    for (const v1::PricedLine& line : from.pricing.lines()) *lines.Add() = line.line();
-    // Today's books: chosen afresh, not the source's.
-    absl::StatusOr<v1::PriceQuoteResponse> priced =
-        Price(p.tenant, lines, *customer, source.created.currency(), command.now, "");
-    if (!priced.ok()) return reply(priced.status());
-    absl::StatusOr<domain::ApprovalRequirement> approval = Requirement(p.tenant, priced->pricing().totals());
-    if (!approval.ok()) return reply(approval.status());
-    v1::QuoteDiff changes = domain::DiffPricing(from.pricing, priced->pricing());
-    command.source = std::move(source);
-    command.account_id = customer->account_id;
-    command.price_book_id = priced->price_book_id();
-    command.pricing = priced->pricing();
-    command.approval = *std::move(approval);
-    const std::string id = command.request.quote_id();
-    Execute<domain::QuoteState>(
-        p, id, r.request_id(), 0,
-        [command = std::move(command)](const domain::QuoteState& s) { return domain::Decide(s, command); },
-        [reply = std::move(reply), changes = std::move(changes)](
-            absl::StatusOr<eventstore::CommandResult<domain::QuoteState>> result) {
-          if (!result.ok()) return reply(result.status());
-          absl::StatusOr<v1::Quote> quote = domain::QuoteAt(result->state, 0);
-          if (!quote.ok()) return reply(quote.status());
-          v1::CloneQuoteResponse out;
-          *out.mutable_quote() = *std::move(quote);
-          *out.mutable_changes() = changes;
-          reply(std::move(out));
-        });
-  });
+  FetchCustomer(
+      p, opportunity_id,
+      [this, p, r, source = source->first, from = *from,
+       reply = std::move(reply)](absl::StatusOr<Customer> customer) mutable {
+        if (!customer.ok()) return reply(customer.status());
+        domain::CloneQuote command{r};
+        if (command.request.quote_id().empty()) command.request.set_quote_id(options_.ids->NewId());
+        command.now = options_.clock->Now();
+        google::protobuf::RepeatedPtrField<v1::QuoteLine> lines;
+        for (const v1::PricedLine& line : from.pricing.lines()) *lines.Add() = line.line();
+        // Today's books: chosen afresh, not the source's.
+        absl::StatusOr<v1::PriceQuoteResponse> priced =
+            Price(p.tenant, lines, *customer, source.created.currency(), command.now, "");
+        if (!priced.ok()) return reply(priced.status());
+        absl::StatusOr<domain::ApprovalRequirement> approval = Requirement(p.tenant, priced->pricing().totals());
+        if (!approval.ok()) return reply(approval.status());
+        v1::QuoteDiff changes = domain::DiffPricing(from.pricing, priced->pricing());
+        command.source = std::move(source);
+        command.account_id = customer->account_id;
+        command.price_book_id = priced->price_book_id();
+        command.pricing = priced->pricing();
+        command.approval = *std::move(approval);
+        const std::string id = command.request.quote_id();
+        Execute<domain::QuoteState>(
+            p, id, r.request_id(), 0,
+            [command = std::move(command)](const domain::QuoteState& s) { return domain::Decide(s, command); },
+            [reply = std::move(reply),
+             changes = std::move(changes)](absl::StatusOr<eventstore::CommandResult<domain::QuoteState>> result) {
+              if (!result.ok()) return reply(result.status());
+              absl::StatusOr<v1::Quote> quote = domain::QuoteAt(result->state, 0);
+              if (!quote.ok()) return reply(quote.status());
+              v1::CloneQuoteResponse out;
+              *out.mutable_quote() = *std::move(quote);
+              *out.mutable_changes() = changes;
+              reply(std::move(out));
+            });
+      });
 }
 
 void QuoteServiceImpl::GetQuoteImpl(const Principal& p, const v1::GetQuoteRequest& r,
@@ -549,11 +549,11 @@ void QuoteServiceImpl::GetQuoteImpl(const Principal& p, const v1::GetQuoteReques
 
 void QuoteServiceImpl::ListQuotesImpl(const Principal& p, const v1::ListQuotesRequest& r,
                                       Reply<v1::ListQuotesResponse> reply) {
-  const std::string prefix =
-      !r.opportunity_id().empty()
-          ? p::Key(p.tenant, p::kByOpportunity, r.opportunity_id())
-          : (r.status() != v1::QUOTE_STATUS_UNSPECIFIED ? p::Key(p.tenant, p::kByStatus, v1::QuoteStatus_Name(r.status()))
-                                                         : p::Key(p.tenant, p::kAll, ""));
+  const std::string prefix = !r.opportunity_id().empty()
+                                 ? p::Key(p.tenant, p::kByOpportunity, r.opportunity_id())
+                                 : (r.status() != v1::QUOTE_STATUS_UNSPECIFIED
+                                        ? p::Key(p.tenant, p::kByStatus, v1::QuoteStatus_Name(r.status()))
+                                        : p::Key(p.tenant, p::kAll, ""));
   v1::ListQuotesResponse out;
   eventstore::PageSpec spec{{eventstore::PrefixRange(prefix)}, prefix, r.page_token(), domain::PageSize(r.page_size())};
   absl::StatusOr<std::string> next = eventstore::ScanPage(
@@ -591,9 +591,8 @@ void QuoteServiceImpl::DiffQuoteVersionsImpl(const Principal& p, const v1::DiffQ
 void QuoteServiceImpl::DefineApprovalPolicyImpl(const Principal& p, const v1::DefineApprovalPolicyRequest& r,
                                                 Reply<v1::DefineApprovalPolicyResponse> reply) {
   domain::DefineApprovalPolicy command{r, options_.clock->Now()};
-  Execute<domain::ApprovalPolicyState>(
-      p, domain::kSingletonId, r.request_id(), r.expected_version(),
-      [command = std::move(command)](const domain::ApprovalPolicyState& s) { return domain::Decide(s, command); },
+  Run<domain::ApprovalPolicyState>(
+      p, domain::kSingletonId, r, std::move(command),
       StateReply<domain::ApprovalPolicyState, v1::DefineApprovalPolicyResponse>(
           std::move(reply), [](v1::DefineApprovalPolicyResponse& out, const domain::ApprovalPolicyState& s) {
             *out.mutable_policy() = s.policy;
@@ -620,28 +619,19 @@ void QuoteServiceImpl::SubmitQuoteImpl(const Principal& p, const v1::SubmitQuote
     if (!approval.ok()) return reply(approval.status());
     command.approval = *std::move(approval);
   }
-  Execute<domain::QuoteState>(
-      p, r.quote_id(), r.request_id(), r.expected_version(),
-      [command = std::move(command)](const domain::QuoteState& s) { return domain::Decide(s, command); },
-      QuoteReply(std::move(reply)));
+  Run<domain::QuoteState>(p, r.quote_id(), r, std::move(command), QuoteReply(std::move(reply)));
 }
 
 void QuoteServiceImpl::ApproveQuoteImpl(const Principal& p, const v1::ApproveQuoteRequest& r,
                                         Reply<v1::ApproveQuoteResponse> reply) {
   domain::ApproveQuote command{r, domain::Caller{p.user, p.roles}, options_.clock->Now()};
-  Execute<domain::QuoteState>(
-      p, r.quote_id(), r.request_id(), r.expected_version(),
-      [command = std::move(command)](const domain::QuoteState& s) { return domain::Decide(s, command); },
-      QuoteReply(std::move(reply)));
+  Run<domain::QuoteState>(p, r.quote_id(), r, std::move(command), QuoteReply(std::move(reply)));
 }
 
 void QuoteServiceImpl::RejectQuoteImpl(const Principal& p, const v1::RejectQuoteRequest& r,
                                        Reply<v1::RejectQuoteResponse> reply) {
   domain::RejectQuote command{r, domain::Caller{p.user, p.roles}, options_.clock->Now()};
-  Execute<domain::QuoteState>(
-      p, r.quote_id(), r.request_id(), r.expected_version(),
-      [command = std::move(command)](const domain::QuoteState& s) { return domain::Decide(s, command); },
-      QuoteReply(std::move(reply)));
+  Run<domain::QuoteState>(p, r.quote_id(), r, std::move(command), QuoteReply(std::move(reply)));
 }
 
 void QuoteServiceImpl::SendQuoteImpl(const Principal& p, const v1::SendQuoteRequest& r,
@@ -655,10 +645,7 @@ void QuoteServiceImpl::SendQuoteImpl(const Principal& p, const v1::SendQuoteRequ
     if (!approval.ok()) return reply(approval.status());
     command.approval = *std::move(approval);
   }
-  Execute<domain::QuoteState>(
-      p, r.quote_id(), r.request_id(), r.expected_version(),
-      [command = std::move(command)](const domain::QuoteState& s) { return domain::Decide(s, command); },
-      QuoteReply(std::move(reply)));
+  Run<domain::QuoteState>(p, r.quote_id(), r, std::move(command), QuoteReply(std::move(reply)));
 }
 
 void QuoteServiceImpl::AcceptQuoteImpl(const Principal& p, const v1::AcceptQuoteRequest& r,
@@ -673,16 +660,15 @@ void QuoteServiceImpl::AcceptQuoteImpl(const Principal& p, const v1::AcceptQuote
   auto quote = Load<domain::QuoteState>(p.tenant, r.quote_id());
   if (!quote.ok()) return reply(quote.status());
   if (quote->first.exists && !r.schedule().empty()) {
-    absl::Status schedule =
-        domain::CheckSchedule(std::vector<v1::Instalment>(r.schedule().begin(), r.schedule().end()),
-                              quote->first.latest().pricing.totals().net_total());
+    absl::Status schedule = domain::CheckSchedule(std::vector<v1::Instalment>(r.schedule().begin(), r.schedule().end()),
+                                                  quote->first.latest().pricing.totals().net_total());
     if (!schedule.ok()) return reply(schedule);
   }
   Execute<domain::QuoteState>(
       p, r.quote_id(), r.request_id(), r.expected_version(),
       [command](const domain::QuoteState& s) { return domain::Decide(s, command); },
-      [this, p, request = command.request, reply = std::move(reply)](
-          absl::StatusOr<eventstore::CommandResult<domain::QuoteState>> result) {
+      [this, p, request = command.request,
+       reply = std::move(reply)](absl::StatusOr<eventstore::CommandResult<domain::QuoteState>> result) {
         if (!result.ok()) return reply(result.status());
         PlaceOrderAndCountPromotions(p, request, result->state, std::move(reply));
       });
@@ -720,8 +706,8 @@ void QuoteServiceImpl::CountPromotionUse(const Principal& p, const v1::AcceptQuo
   Execute<domain::PromotionState>(
       p, id, absl::StrCat(r.request_id(), "/promotion/", id), 0,
       [use](const domain::PromotionState& s) { return domain::Decide(s, use); },
-      [this, p, r, promotions = std::move(promotions), i, at, out = std::move(out), reply = std::move(reply)](
-          absl::StatusOr<eventstore::CommandResult<domain::PromotionState>> result) mutable {
+      [this, p, r, promotions = std::move(promotions), i, at, out = std::move(out),
+       reply = std::move(reply)](absl::StatusOr<eventstore::CommandResult<domain::PromotionState>> result) mutable {
         // Quota use is counted after the sale; a promotion that ran out meanwhile is logged, not undone.
         if (!result.ok()) {
           base::LogWarn("promotion use not counted",
@@ -734,10 +720,7 @@ void QuoteServiceImpl::CountPromotionUse(const Principal& p, const v1::AcceptQuo
 void QuoteServiceImpl::DeclineQuoteImpl(const Principal& p, const v1::DeclineQuoteRequest& r,
                                         Reply<v1::DeclineQuoteResponse> reply) {
   domain::DeclineQuote command{r, options_.clock->Now()};
-  Execute<domain::QuoteState>(
-      p, r.quote_id(), r.request_id(), r.expected_version(),
-      [command = std::move(command)](const domain::QuoteState& s) { return domain::Decide(s, command); },
-      QuoteReply(std::move(reply)));
+  Run<domain::QuoteState>(p, r.quote_id(), r, std::move(command), QuoteReply(std::move(reply)));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -755,11 +738,11 @@ void QuoteServiceImpl::GetOrderImpl(const Principal& p, const v1::GetOrderReques
 
 void QuoteServiceImpl::ListOrdersImpl(const Principal& p, const v1::ListOrdersRequest& r,
                                       Reply<v1::ListOrdersResponse> reply) {
-  const std::string prefix =
-      !r.account_id().empty()
-          ? p::Key(p.tenant, p::kByAccount, r.account_id())
-          : (r.status() != v1::ORDER_STATUS_UNSPECIFIED ? p::Key(p.tenant, p::kByStatus, v1::OrderStatus_Name(r.status()))
-                                                         : p::Key(p.tenant, p::kAll, ""));
+  const std::string prefix = !r.account_id().empty()
+                                 ? p::Key(p.tenant, p::kByAccount, r.account_id())
+                                 : (r.status() != v1::ORDER_STATUS_UNSPECIFIED
+                                        ? p::Key(p.tenant, p::kByStatus, v1::OrderStatus_Name(r.status()))
+                                        : p::Key(p.tenant, p::kAll, ""));
   v1::ListOrdersResponse out;
   eventstore::PageSpec spec{{eventstore::PrefixRange(prefix)}, prefix, r.page_token(), domain::PageSize(r.page_size())};
   absl::StatusOr<std::string> next = eventstore::ScanPage(
@@ -782,12 +765,11 @@ void QuoteServiceImpl::RecordPaymentImpl(const Principal& p, const v1::RecordPay
                                          Reply<v1::RecordPaymentResponse> reply) {
   domain::RecordPayment command{r, options_.clock->Now()};
   if (command.request.payment_id().empty()) command.request.set_payment_id(options_.ids->NewId());
-  Execute<domain::OrderState>(
-      p, r.order_id(), r.request_id(), r.expected_version(),
-      [command = std::move(command)](const domain::OrderState& s) { return domain::Decide(s, command); },
-      StateReply<domain::OrderState, v1::RecordPaymentResponse>(
-          std::move(reply),
-          [](v1::RecordPaymentResponse& out, const domain::OrderState& s) { *out.mutable_order() = domain::OrderView(s); }));
+  Run<domain::OrderState>(p, r.order_id(), r, std::move(command),
+                          StateReply<domain::OrderState, v1::RecordPaymentResponse>(
+                              std::move(reply), [](v1::RecordPaymentResponse& out, const domain::OrderState& s) {
+                                *out.mutable_order() = domain::OrderView(s);
+                              }));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -800,23 +782,21 @@ absl::StatusOr<int> QuoteServiceImpl::ExpireDueQuotes() {
     std::string quote_id;
   };
   std::vector<Due> due;
-  absl::Status scanned = eventstore::ScanRange(*store_, p::kQuotesCf, {"", ""}, SIZE_MAX,
-                                               [&](absl::string_view key, absl::string_view value) {
-                                                 v1::Quote q;
-                                                 if (!q.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-                                                   return true;
-                                                 }
-                                                 const bool open = q.status() != v1::QUOTE_STATUS_ACCEPTED &&
-                                                                   q.status() != v1::QUOTE_STATUS_DECLINED &&
-                                                                   q.status() != v1::QUOTE_STATUS_EXPIRED;
-                                                 if (open && q.has_valid_until() &&
-                                                     domain::ToTime(q.valid_until()) <= now) {
-                                                   base::KeyReader reader(key);
-                                                   absl::StatusOr<std::string> tenant = reader.String();
-                                                   if (tenant.ok()) due.push_back({*tenant, q.quote_id()});
-                                                 }
-                                                 return true;
-                                               });
+  absl::Status scanned = eventstore::ScanRange(
+      *store_, p::kQuotesCf, {"", ""}, SIZE_MAX, [&](absl::string_view key, absl::string_view value) {
+        v1::Quote q;
+        if (!q.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          return true;
+        }
+        const bool open = q.status() != v1::QUOTE_STATUS_ACCEPTED && q.status() != v1::QUOTE_STATUS_DECLINED &&
+                          q.status() != v1::QUOTE_STATUS_EXPIRED;
+        if (open && q.has_valid_until() && domain::ToTime(q.valid_until()) <= now) {
+          base::KeyReader reader(key);
+          absl::StatusOr<std::string> tenant = reader.String();
+          if (tenant.ok()) due.push_back({*tenant, q.quote_id()});
+        }
+        return true;
+      });
   if (!scanned.ok()) return scanned;
   int expired = 0;
   for (const Due& d : due) {
@@ -829,7 +809,8 @@ absl::StatusOr<int> QuoteServiceImpl::ExpireDueQuotes() {
         [command](const domain::QuoteState& s) { return domain::Decide(s, command); },
         [&](absl::StatusOr<eventstore::CommandResult<domain::QuoteState>> result) {
           status = result.status();
-          if (result.ok() && !result->append.deduplicated && result->append.first_version <= result->append.last_version) {
+          if (result.ok() && !result->append.deduplicated &&
+              result->append.first_version <= result->append.last_version) {
             ++expired;
           }
           done.Notify();

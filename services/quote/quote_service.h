@@ -42,15 +42,15 @@ struct QuoteServiceOptions {
 };
 
 // One RPC: ServeUnary with the domain's Validate, then `<Name>Impl`.
-#define SFA_QUOTE_RPC(Name)                                                                                     \
-  grpc::ServerUnaryReactor* Name(grpc::CallbackServerContext* context, const v1::Name##Request* request,       \
-                                 v1::Name##Response* response) override {                                      \
-    return server::ServeUnary(                                                                                 \
-        context, request, response, calls_, [](const v1::Name##Request& r) { return domain::Validate(r); },     \
+#define SFA_QUOTE_RPC(Name)                                                                                       \
+  grpc::ServerUnaryReactor* Name(grpc::CallbackServerContext* context, const v1::Name##Request* request,          \
+                                 v1::Name##Response* response) override {                                         \
+    return server::ServeUnary(                                                                                    \
+        context, request, response, calls_, [](const v1::Name##Request& r) { return domain::Validate(r); },       \
         [this](const server::Principal& p, const v1::Name##Request& r, server::Reply<v1::Name##Response> reply) { \
-          Name##Impl(p, r, std::move(reply));                                                                  \
-        });                                                                                                    \
-  }                                                                                                            \
+          Name##Impl(p, r, std::move(reply));                                                                     \
+        });                                                                                                       \
+  }                                                                                                               \
   void Name##Impl(const server::Principal& p, const v1::Name##Request& r, server::Reply<v1::Name##Response> reply)
 
 class QuoteServiceImpl final : public v1::QuoteService::CallbackService {
@@ -105,6 +105,10 @@ class QuoteServiceImpl final : public v1::QuoteService::CallbackService {
   template <typename State, typename Decide>
   void Execute(const server::Principal& p, const std::string& id, const std::string& request_id,
                uint64_t expected_version, Decide decide, Done<State> done);
+  // Execute deciding `command` (a domain command) with the request's request_id and expected_version.
+  template <typename State, typename Request, typename DomainCommand>
+  void Run(const server::Principal& p, const std::string& id, const Request& r, DomainCommand command,
+           Done<State> done);
   template <typename State>
   absl::StatusOr<std::pair<State, uint64_t>> Load(const std::string& tenant, const std::string& id) const;
 
@@ -114,9 +118,10 @@ class QuoteServiceImpl final : public v1::QuoteService::CallbackService {
   // Prices `lines` for the customer at `date` (named book or the best one).
   absl::StatusOr<v1::PriceQuoteResponse> Price(const std::string& tenant,
                                                const google::protobuf::RepeatedPtrField<v1::QuoteLine>& lines,
-                                               const Customer& customer, const std::string& currency,
-                                               absl::Time date, const std::string& price_book_id) const;
-  absl::StatusOr<domain::ApprovalRequirement> Requirement(const std::string& tenant, const v1::QuoteTotals& totals) const;
+                                               const Customer& customer, const std::string& currency, absl::Time date,
+                                               const std::string& price_book_id) const;
+  absl::StatusOr<domain::ApprovalRequirement> Requirement(const std::string& tenant,
+                                                          const v1::QuoteTotals& totals) const;
 
   // Replies with the quote's latest view.
   template <typename Response>
