@@ -4,7 +4,12 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "analytics/deal_health/deal_health.h"
+#include "analytics/forecast/forecast.h"
+#include "analytics/funnel/funnel.h"
+#include "analytics/performance/performance.h"
 #include "analytics/projections/projections.h"
+#include "analytics/revenue/revenue.h"
 #include "analytics/stats/durations.h"
 #include "analytics/stats/markov.h"
 #include "base/key_codec.h"
@@ -260,6 +265,79 @@ absl::StatusOr<v1::GetStageStatisticsResponse> AnalyticsServiceImpl::StageStatis
     if (auto q = times.Percentile(0.9)) s->set_days_in_stage_p90(Days(*q));
   }
   return out;
+}
+
+grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetFunnel(grpc::CallbackServerContext* context,
+                                                          const v1::GetFunnelRequest* request,
+                                                          v1::GetFunnelResponse* response) {
+  return Serve(context, request, response, [](const auto& r) { return funnel::Validate(r); }, funnel::Funnel);
+}
+
+grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetPipelineWaterfall(grpc::CallbackServerContext* context,
+                                                                     const v1::GetPipelineWaterfallRequest* request,
+                                                                     v1::GetPipelineWaterfallResponse* response) {
+  return Serve(context, request, response, [](const auto& r) { return deal_health::Validate(r); },
+               deal_health::Waterfall);
+}
+
+grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetForecast(grpc::CallbackServerContext* context,
+                                                            const v1::GetForecastRequest* request,
+                                                            v1::GetForecastResponse* response) {
+  return Serve(context, request, response, [](const auto& r) { return forecast::Validate(r); }, forecast::Forecast);
+}
+
+grpc::ServerUnaryReactor* AnalyticsServiceImpl::BacktestForecast(grpc::CallbackServerContext* context,
+                                                                 const v1::BacktestForecastRequest* request,
+                                                                 v1::BacktestForecastResponse* response) {
+  return Serve(context, request, response, [](const auto& r) { return forecast::Validate(r); }, forecast::Backtest);
+}
+
+grpc::ServerUnaryReactor* AnalyticsServiceImpl::ListStalledDeals(grpc::CallbackServerContext* context,
+                                                                 const v1::ListStalledDealsRequest* request,
+                                                                 v1::ListStalledDealsResponse* response) {
+  return Serve(context, request, response, [](const auto& r) { return deal_health::Validate(r); },
+               deal_health::ListStalled);
+}
+
+grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetPerformance(grpc::CallbackServerContext* context,
+                                                               const v1::GetPerformanceRequest* request,
+                                                               v1::GetPerformanceResponse* response) {
+  return Serve(context, request, response, [](const auto& r) { return performance::Validate(r); },
+               performance::Performance);
+}
+
+grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetLeadSourceReport(grpc::CallbackServerContext* context,
+                                                                    const v1::GetLeadSourceReportRequest* request,
+                                                                    v1::GetLeadSourceReportResponse* response) {
+  return Serve(context, request, response, [](const auto& r) { return revenue::Validate(r); },
+               revenue::LeadSourceReport);
+}
+
+grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetReceivables(grpc::CallbackServerContext* context,
+                                                               const v1::GetReceivablesRequest* request,
+                                                               v1::GetReceivablesResponse* response) {
+  return Serve(context, request, response, [](const auto& r) { return revenue::Validate(r); },
+               revenue::Receivables);
+}
+
+grpc::ServerUnaryReactor* AnalyticsServiceImpl::DefineStallPolicy(grpc::CallbackServerContext* context,
+                                                                  const v1::DefineStallPolicyRequest* request,
+                                                                  v1::DefineStallPolicyResponse* response) {
+  return server::ServeUnary(context, request, response, calls_, [](const auto& r) { return deal_health::Validate(r); },
+                            [this](const server::Principal& principal, const v1::DefineStallPolicyRequest& r,
+                                   server::Reply<v1::DefineStallPolicyResponse> reply) {
+                              deal_health::DefineStallPolicy(runner_, principal, r, std::move(reply));
+                            });
+}
+
+grpc::ServerUnaryReactor* AnalyticsServiceImpl::SetQuota(grpc::CallbackServerContext* context,
+                                                         const v1::SetQuotaRequest* request,
+                                                         v1::SetQuotaResponse* response) {
+  return server::ServeUnary(context, request, response, calls_, [](const auto& r) { return performance::Validate(r); },
+                            [this](const server::Principal& principal, const v1::SetQuotaRequest& r,
+                                   server::Reply<v1::SetQuotaResponse> reply) {
+                              performance::SetQuota(runner_, principal, r, std::move(reply));
+                            });
 }
 
 }  // namespace sfa::analytics
