@@ -30,7 +30,16 @@ struct TopicMetrics {
   ApplyMetrics apply;
   base::Counter* poison;
   base::Gauge* lag;
+  base::Histogram* freshness;
 };
+
+// Read-model freshness: 1 ms to 10 min, about 20 % apart, so p50/p99 read off the buckets are close.
+std::vector<double> FreshnessBuckets() {
+  std::vector<double> out;
+  for (double b = 0.001; b < 600; b *= 1.2) out.push_back(b);
+  out.push_back(600);
+  return out;
+}
 
 struct RunnerMetrics {
   std::map<std::string, TopicMetrics> topics;
@@ -49,6 +58,11 @@ struct RunnerMetrics {
                      &r.AddGauge("sfa_projection_lag_events",
                                  "Records on the assigned partitions not yet applied (high watermark - next offset).",
                                  {"topic"})
+                          .WithLabels({topic}),
+                     &r.AddHistogram("sfa_projection_freshness_seconds",
+                                     "From an event's commit in its source service (recorded_at: the command was "
+                                     "acknowledged right after) to its commit in this read model.",
+                                     {"topic"}, FreshnessBuckets())
                           .WithLabels({topic}),
                  });
     }
@@ -308,8 +322,18 @@ absl::Status ProjectionRunner::Impl::ApplyBatch() {
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  const absl::Time committed = absl::Now();
   for (const Item& item : items) {
-    if (!item.event.has_value()) metrics_.topics.at(item.topic).poison->Inc();
+    TopicMetrics& m = metrics_.topics.at(item.topic);
+    if (!item.event.has_value()) {
+      m.poison->Inc();
+      continue;
+    }
+    if (item.event->has_recorded_at()) {
+      const absl::Time recorded =
+          absl::FromUnixSeconds(item.event->recorded_at().seconds()) + absl::Nanoseconds(item.event->recorded_at().nanos());
+      m.freshness->Observe(std::max(0.0, absl::ToDoubleSeconds(committed - recorded)));
+    }
   }
   for (const auto& [topic, c] : counts) metrics_.topics.at(topic).apply.Record(c);
   for (PartitionState& p : partitions_) {

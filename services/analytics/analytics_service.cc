@@ -1,10 +1,13 @@
 #include "analytics/analytics_service.h"
 
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "analytics/deal_health/deal_health.h"
+#include "analytics/dims/dims.h"
 #include "analytics/forecast/forecast.h"
 #include "analytics/funnel/funnel.h"
 #include "analytics/performance/performance.h"
@@ -13,6 +16,7 @@
 #include "analytics/stats/durations.h"
 #include "analytics/stats/markov.h"
 #include "base/key_codec.h"
+#include "domain/field_checks.h"
 #include "domain/support.h"
 #include "eventstore/read_model_scan.h"
 #include "google/protobuf/util/time_util.h"
@@ -73,9 +77,13 @@ absl::Status Validate(const v1::GetPipelineRequest& r) {
   if (r.pipeline_id().size() > kMaxIdLength) {
     return absl::InvalidArgumentError(absl::StrCat("pipeline_id must be at most ", kMaxIdLength, " characters"));
   }
-  if (!r.owner_user_id().empty()) return absl::UnimplementedError("owner_user_id: this filter is not supported yet");
-  if (!r.team_id().empty()) return absl::UnimplementedError("team_id: this filter is not supported yet");
-  if (!r.region().empty()) return absl::UnimplementedError("region: this filter is not supported yet");
+  for (const auto& [field, value] : {std::pair{"owner_user_id", &r.owner_user_id()}, std::pair{"team_id", &r.team_id()},
+                                     std::pair{"region", &r.region()}}) {
+    if (value->size() > kMaxIdLength) {
+      return absl::InvalidArgumentError(absl::StrCat(field, " must be at most ", kMaxIdLength, " characters"));
+    }
+  }
+  if (r.has_as_of()) SFA_RETURN_IF_ERROR(domain::Time("as_of", r.as_of()));
   return absl::OkStatus();
 }
 
@@ -139,6 +147,31 @@ absl::StatusOr<v1::GetPipelineResponse> AnalyticsServiceImpl::Pipeline(const std
                                                       return absl::OkStatus();
                                                     }));
   }
+  // The owners the filters leave (the current organisation: team members now, teams of the region now);
+  // nullopt = no filter.
+  std::optional<std::set<std::string>> owners;
+  auto restrict = [&](std::vector<std::string> allowed) {
+    std::set<std::string> set(allowed.begin(), allowed.end());
+    if (!owners) {
+      owners = std::move(set);
+      return;
+    }
+    std::set<std::string> both;
+    for (const std::string& o : *owners) {
+      if (set.contains(o)) both.insert(o);
+    }
+    owners = std::move(both);
+  };
+  dims::Lookup lookup(*store_, tenant);
+  if (!r.owner_user_id().empty()) restrict({r.owner_user_id()});
+  if (!r.team_id().empty()) restrict(lookup.MembersOf(r.team_id()));
+  if (!r.region().empty()) {
+    std::vector<std::string> members;
+    for (const std::string& team : lookup.TeamsIn(r.region())) {
+      for (std::string& m : lookup.MembersOf(team)) members.push_back(std::move(m));
+    }
+    restrict(std::move(members));
+  }
   const int64_t day = p::DayOf(as_of);
   const int64_t micros_in_day = absl::ToUnixMicros(as_of) - day * 86'400'000'000;
   Sums total;
@@ -149,28 +182,25 @@ absl::StatusOr<v1::GetPipelineResponse> AnalyticsServiceImpl::Pipeline(const std
     by_stage[stage].Add(currency, d);
     by_category[category].Add(currency, d);
   };
-  for (const std::string& pipeline : pipelines) {
-    const std::string prefix = base::KeyBuilder().String(tenant).String(pipeline).Release();
+  // The day sums before as_of's day, then as_of's own day change by change up to the instant.
+  auto scan = [&](absl::string_view day_cf, absl::string_view event_cf, const std::string& prefix) -> absl::Status {
     absl::Status failure;
-    // Whole days before as_of's day: the day sums.
     SFA_RETURN_IF_ERROR(eventstore::ScanRange(
-        *store_, p::kDayDeltasCf, {prefix, base::KeyBuilder(prefix).Int64(day).Release()}, SIZE_MAX,
+        *store_, day_cf, {prefix, base::KeyBuilder(prefix).Int64(day).Release()}, SIZE_MAX,
         [&](absl::string_view key, absl::string_view value) {
-          base::KeyReader reader(key);
-          absl::StatusOr<std::string> t = reader.String(), pl = reader.String();
+          base::KeyReader reader(key.substr(prefix.size()));
           absl::StatusOr<int64_t> d = reader.Int64();
           absl::StatusOr<std::string> stage = reader.String(), category = reader.String(), currency = reader.String();
           p::Delta delta;
-          if (!currency.ok() || !p::DecodeDelta(value, &delta)) {
+          if (!d.ok() || !currency.ok() || !p::DecodeDelta(value, &delta)) {
             failure = absl::DataLossError("unreadable day delta");
             return false;
           }
           add(*stage, *category, *currency, delta);
           return true;
         }));
-    // as_of's own day: each change up to the instant.
     SFA_RETURN_IF_ERROR(eventstore::ScanRange(
-        *store_, p::kEventDeltasCf,
+        *store_, event_cf,
         {base::KeyBuilder(prefix).Int64(day).Release(), base::KeyBuilder(prefix).Int64(day).Int64(micros_in_day + 1).Release()},
         SIZE_MAX, [&](absl::string_view, absl::string_view value) {
           base::KeyReader reader(value);
@@ -183,7 +213,17 @@ absl::StatusOr<v1::GetPipelineResponse> AnalyticsServiceImpl::Pipeline(const std
           add(*stage, *category, *currency, delta);
           return true;
         }));
-    SFA_RETURN_IF_ERROR(failure);
+    return failure;
+  };
+  for (const std::string& pipeline : pipelines) {
+    const std::string prefix = base::KeyBuilder().String(tenant).String(pipeline).Release();
+    if (!owners) {
+      SFA_RETURN_IF_ERROR(scan(p::kDayDeltasCf, p::kEventDeltasCf, prefix));
+      continue;
+    }
+    for (const std::string& owner : *owners) {
+      SFA_RETURN_IF_ERROR(scan(p::kOwnerDayDeltasCf, p::kOwnerEventDeltasCf, base::KeyBuilder(prefix).String(owner).Release()));
+    }
   }
   v1::GetPipelineResponse out;
   *out.mutable_as_of() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(as_of));

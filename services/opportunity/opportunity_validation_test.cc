@@ -148,6 +148,13 @@ TEST_F(OpportunityValidationTest, MalformedOrMissingIdsNameTheField) {
           kInvalid, "account_id"),
       Row("CreateOpportunity without pipeline", &Stub::CreateOpportunity,
           R"pb(request_id: "r" name: "D" owner_user_id: "anna")pb", kInvalid, "pipeline_id is required"),
+      Row("CreateOpportunity repeated product", &Stub::CreateOpportunity,
+          R"pb(request_id: "r" pipeline_id: "enterprise" name: "D" owner_user_id: "anna" product_ids: "gtx"
+               product_ids: "gtx")pb",
+          kInvalid, "product_ids[1]"),
+      Row("CreateOpportunity malformed product", &Stub::CreateOpportunity,
+          R"pb(request_id: "r" pipeline_id: "enterprise" name: "D" owner_user_id: "anna" product_ids: "a b")pb",
+          kInvalid, "product_ids[0]"),
       Row("MoveStage without stage", &Stub::MoveStage, R"pb(request_id: "r" opportunity_id: "o1")pb", kInvalid,
           "to_stage_id is required"),
       Row("MoveStage repeated criterion", &Stub::MoveStage,

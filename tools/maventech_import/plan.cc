@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "tools/maventech_import/catalogue.h"
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "tools/maventech_import/ids.h"
@@ -442,6 +443,8 @@ class Planner {
     create.set_name(deal.account.empty() ? absl::StrCat(facts.product->name, " (no account)")
                                          : absl::StrCat(facts.product->name, " for ", deal.account));
     create.set_owner_user_id(facts.owner_id);
+    // The catalogue's id for the product (the quote service's), so analytics can group deals by product.
+    create.add_product_ids(ProductId(facts.product->name));
     // What the deal was worth when it was opened; a win replaces it with the close value.
     *create.mutable_amount() = Usd(facts.product->sales_price_usd_cents);
     if (facts.expected_close) *create.mutable_expected_close_date() = AtMidnightUtc(*facts.expected_close);

@@ -106,6 +106,27 @@ std::string Lookup::IndustryOf(const std::string& account_id) {
   return out;
 }
 
+std::vector<std::string> Lookup::MembersOf(const std::string& team_id) {
+  absl::StatusOr<std::optional<ov1::SalesTeamUpserted>> team =
+      eventstore::GetRow<ov1::SalesTeamUpserted>(store_, kTeamsCf, Key(tenant_, team_id));
+  if (!team.ok() || !team->has_value()) return {};
+  return {(*team)->member_user_ids().begin(), (*team)->member_user_ids().end()};
+}
+
+std::vector<std::string> Lookup::TeamsIn(const std::string& region) {
+  std::vector<std::string> out;
+  const absl::Status scanned = eventstore::ForEachInPrefix(
+      store_, kTeamsCf, base::KeyBuilder().String(tenant_).Release(),
+      [&](absl::string_view, absl::string_view value) -> absl::Status {
+        ov1::SalesTeamUpserted team;
+        if (!team.ParseFromString(std::string(value))) return absl::DataLossError("unreadable team row");
+        if (team.region() == region) out.push_back(team.team_id());
+        return absl::OkStatus();
+      });
+  if (!scanned.ok()) return {};
+  return out;
+}
+
 std::vector<std::string> Lookup::Keys(v1::GroupBy group_by, const DealKeys& deal) {
   switch (group_by) {
     case v1::GROUP_BY_OWNER:

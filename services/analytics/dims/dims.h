@@ -45,6 +45,9 @@ class Lookup {
   std::string TeamOf(const std::string& user_id);
   std::string RegionOfTeam(const std::string& team_id);
   std::string IndustryOf(const std::string& account_id);
+  // The team's members now (empty for an unknown team), and the teams whose region is `region`.
+  std::vector<std::string> MembersOf(const std::string& team_id);
+  std::vector<std::string> TeamsIn(const std::string& region);
 
   // The group keys of a deal under `group_by` (several for GROUP_BY_PRODUCT; "" when the deal has no value
   // for it, e.g. an owner in no team; {"all"} for GROUP_BY_UNSPECIFIED).

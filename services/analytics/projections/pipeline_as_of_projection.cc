@@ -3,6 +3,7 @@
 
 #include "analytics/projections/projections.h"
 #include "base/key_codec.h"
+#include "domain/support.h"
 #include "eventstore/read_model_rows.h"
 #include "google/protobuf/util/time_util.h"
 #include "sfa/opportunity/v1/opportunity_events.pb.h"
@@ -16,6 +17,7 @@ using sfa::common::v1::EventEnvelope;
 
 // What a deal adds to the open pipeline: nothing when closed.
 struct Contribution {
+  std::string owner;
   std::string stage_id;
   std::string category;
   std::string currency;
@@ -25,24 +27,19 @@ struct Contribution {
 
 std::optional<Contribution> ContributionOf(const ov1::OpportunitySummary& deal) {
   if (deal.status() != ov1::OPPORTUNITY_STATUS_OPEN) return std::nullopt;
-  return Contribution{deal.stage_id(), ov1::ForecastCategory_Name(deal.forecast_category()), deal.amount().currency(),
+  return Contribution{deal.owner_user_id(), deal.stage_id(), ov1::ForecastCategory_Name(deal.forecast_category()), deal.amount().currency(),
                       deal.amount().minor_units(), deal.probability_percent()};
 }
 
-absl::Status AddDelta(eventstore::ReadModelTxn& txn, const EventEnvelope& event, const std::string& pipeline_id,
-                      const Contribution& c, int sign, int n) {
+// Adds `delta` to the day sum and the event list under `prefix` (t|pipeline, or t|pipeline|owner).
+absl::Status AddDeltaUnder(eventstore::ReadModelTxn& txn, absl::string_view day_cf, absl::string_view event_cf,
+                           const std::string& prefix, const EventEnvelope& event, const Contribution& c,
+                           const Delta& delta, int n) {
   const absl::Time at = absl::FromUnixNanos(google::protobuf::util::TimeUtil::TimestampToNanoseconds(event.occurred_at()));
   const int64_t day = DayOf(at);
-  const Delta delta{sign, sign * c.amount, sign * c.amount * c.percent};
-  const std::string day_key = base::KeyBuilder()
-                                  .String(event.tenant())
-                                  .String(pipeline_id)
-                                  .Int64(day)
-                                  .String(c.stage_id)
-                                  .String(c.category)
-                                  .String(c.currency)
-                                  .Release();
-  absl::StatusOr<std::optional<std::string>> old = txn.Get(kDayDeltasCf, day_key);
+  const std::string day_key =
+      base::KeyBuilder(prefix).Int64(day).String(c.stage_id).String(c.category).String(c.currency).Release();
+  absl::StatusOr<std::optional<std::string>> old = txn.Get(day_cf, day_key);
   if (!old.ok()) return old.status();
   Delta sum;
   if (old->has_value() && !DecodeDelta(**old, &sum)) return absl::DataLossError("unreadable day delta");
@@ -50,15 +47,13 @@ absl::Status AddDelta(eventstore::ReadModelTxn& txn, const EventEnvelope& event,
   sum.amount += delta.amount;
   sum.amount_x_percent += delta.amount_x_percent;
   if (absl::Status s = sum.count == 0 && sum.amount == 0 && sum.amount_x_percent == 0
-                           ? txn.Delete(kDayDeltasCf, day_key)
-                           : txn.Put(kDayDeltasCf, day_key, EncodeDelta(sum));
+                           ? txn.Delete(day_cf, day_key)
+                           : txn.Put(day_cf, day_key, EncodeDelta(sum));
       !s.ok()) {
     return s;
   }
   const int64_t micros_in_day = absl::ToUnixMicros(at) - day * 86'400'000'000;
-  const std::string event_key = base::KeyBuilder()
-                                    .String(event.tenant())
-                                    .String(pipeline_id)
+  const std::string event_key = base::KeyBuilder(prefix)
                                     .Int64(day)
                                     .Int64(micros_in_day)
                                     .String(event.aggregate_id())
@@ -67,7 +62,17 @@ absl::Status AddDelta(eventstore::ReadModelTxn& txn, const EventEnvelope& event,
                                     .Release();
   std::string value = base::KeyBuilder().String(c.stage_id).String(c.category).String(c.currency).Release();
   value += EncodeDelta(delta);
-  return txn.Put(kEventDeltasCf, event_key, value);
+  return txn.Put(event_cf, event_key, value);
+}
+
+// A change of one deal's contribution, for the whole pipeline and for its owner.
+absl::Status AddDelta(eventstore::ReadModelTxn& txn, const EventEnvelope& event, const std::string& pipeline_id,
+                      const Contribution& c, int sign, int n) {
+  const Delta delta{sign, sign * c.amount, sign * c.amount * c.percent};
+  const std::string prefix = base::KeyBuilder().String(event.tenant()).String(pipeline_id).Release();
+  SFA_RETURN_IF_ERROR(AddDeltaUnder(txn, kDayDeltasCf, kEventDeltasCf, prefix, event, c, delta, n));
+  return AddDeltaUnder(txn, kOwnerDayDeltasCf, kOwnerEventDeltasCf, base::KeyBuilder(prefix).String(c.owner).Release(),
+                       event, c, delta, n);
 }
 
 }  // namespace
@@ -92,7 +97,7 @@ int64_t DayOf(absl::Time time) {
 }
 
 std::vector<std::string> PipelineAsOfProjection::column_families() const {
-  return {kDealsCf, kDayDeltasCf, kEventDeltasCf};
+  return {kDealsCf, kDayDeltasCf, kEventDeltasCf, kOwnerDayDeltasCf, kOwnerEventDeltasCf};
 }
 
 absl::Status PipelineAsOfProjection::Apply(const EventEnvelope& event, eventstore::ReadModelTxn& txn) {
@@ -137,7 +142,7 @@ absl::Status PipelineAsOfProjection::Apply(const EventEnvelope& event, eventstor
   }
   const std::optional<Contribution> after = ContributionOf(deal);
   const bool same = before.has_value() == after.has_value() &&
-                    (!before || (before->stage_id == after->stage_id && before->category == after->category &&
+                    (!before || (before->owner == after->owner && before->stage_id == after->stage_id && before->category == after->category &&
                                  before->currency == after->currency && before->amount == after->amount &&
                                  before->percent == after->percent));
   if (!same) {

@@ -34,6 +34,10 @@ inline constexpr char kDealsCf[] = "rm_an_deal";            // t|opp -> opportun
 inline constexpr char kDayDeltasCf[] = "rm_an_day_delta";   // t|pipeline|day|stage|category|currency -> Delta
 // t|pipeline|day|micros|opp|version|n -> stage, category, currency, Delta
 inline constexpr char kEventDeltasCf[] = "rm_an_event_delta";
+// The same per owner (the owner_user_id filter; team and region filters sum their members' owners):
+// t|pipeline|owner|day|stage|category|currency and t|pipeline|owner|day|micros|opp|version|n.
+inline constexpr char kOwnerDayDeltasCf[] = "rm_an_owner_day_delta";
+inline constexpr char kOwnerEventDeltasCf[] = "rm_an_owner_event_delta";
 
 // A change of the open pipeline in one bucket: deals, amount (minor units) and amount x probability
 // percent (the weighted amount x 100, kept exact).
@@ -49,6 +53,7 @@ int64_t DayOf(absl::Time time);  // days since the epoch, UTC
 class PipelineAsOfProjection final : public eventstore::Projection {
  public:
   std::string name() const override { return "pipeline_as_of"; }
+  int version() const override { return 2; }  // 2: per-owner deltas
   std::vector<std::string> column_families() const override;
   absl::Status Apply(const sfa::common::v1::EventEnvelope& event, eventstore::ReadModelTxn& txn) override;
 };

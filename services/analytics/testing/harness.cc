@@ -1,10 +1,27 @@
 #include "analytics/testing/harness.h"
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
 #include "eventstore/test_util.h"
 #include "messaging/dedup_apply.h"
 
 namespace sfa::analytics::testing {
+
+sfa::common::v1::EventEnvelope Envelope(const std::string& tenant, const std::string& source,
+                                        const std::string& aggregate_type, const std::string& aggregate_id,
+                                        uint64_t version, const google::protobuf::Message& message, absl::Time at) {
+  sfa::common::v1::EventEnvelope e;
+  e.set_event_id(absl::StrCat(source, ":", aggregate_type, ":", aggregate_id, ":", version));
+  e.set_tenant(tenant);
+  e.set_source(source);
+  e.set_aggregate_type(aggregate_type);
+  e.set_aggregate_id(aggregate_id);
+  e.set_aggregate_version(version);
+  e.set_payload_type(std::string(message.GetDescriptor()->full_name()));
+  e.set_payload(message.SerializeAsString());
+  *e.mutable_occurred_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(at));
+  return e;
+}
 
 absl::StatusOr<std::unique_ptr<Harness>> Harness::Start(const std::string& data_dir) {
   std::unique_ptr<Harness> h(new Harness());

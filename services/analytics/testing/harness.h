@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "google/protobuf/message.h"
 #include "analytics/analytics_service.h"
 #include "analytics/read_models.h"
 #include "base/metrics.h"
@@ -20,6 +22,12 @@
 #include "sfa/common/v1/event_envelope.pb.h"
 
 namespace sfa::analytics::testing {
+
+// An envelope as another service would publish it: `message` as payload, at business time `at`.
+// `source` is the publishing service ("opportunity", "lead", "quote").
+sfa::common::v1::EventEnvelope Envelope(const std::string& tenant, const std::string& source,
+                                        const std::string& aggregate_type, const std::string& aggregate_id,
+                                        uint64_t version, const google::protobuf::Message& message, absl::Time at);
 
 class Harness {
  public:

@@ -28,6 +28,7 @@ inline constexpr size_t kMaxPageTokenLength = 1024;
 inline constexpr int kMaxStages = 30;
 inline constexpr int kMaxCriteriaPerStage = 20;
 inline constexpr int kMaxCriteriaMet = 100;
+inline constexpr int kMaxProductIds = 50;  // CreateOpportunityRequest.product_ids
 inline constexpr int kMaxTeamMembers = 1000;
 inline constexpr int kMaxActivityContacts = 50;
 inline constexpr size_t kMaxOpportunityContacts = 50;

@@ -392,6 +392,7 @@ absl::StatusOr<Events> Decide(const OpportunityState& state, const CreateOpportu
   if (request.has_expected_close_date()) *created.mutable_expected_close_date() = request.expected_close_date();
   created.set_lead_source(request.lead_source());
   created.set_lead_id(request.lead_id());
+  *created.mutable_product_ids() = request.product_ids();
   created.set_stage_id(stage->stage_id());
   created.set_probability_percent(stage->probability_percent());
   created.set_forecast_category(stage->forecast_category());

@@ -339,7 +339,8 @@ absl::Status Validate(const v1::CreateOpportunityRequest& r) {
                      OptionalMoney("amount", r.has_amount(), r.amount()),
                      r.has_expected_close_date() ? Time("expected_close_date", r.expected_close_date()) : Ok(),
                      Text("lead_source", r.lead_source(), kMaxLabelLength, kOptional),
-                     Id("lead_id", r.lead_id(), kOptional), Id("stage_id", r.stage_id(), kOptional), EffectiveTime(r)});
+                     Id("lead_id", r.lead_id(), kOptional), Id("stage_id", r.stage_id(), kOptional), EffectiveTime(r),
+                     IdList("product_ids", r.product_ids(), kMaxProductIds)});
 }
 
 absl::Status Validate(const v1::MoveStageRequest& r) {

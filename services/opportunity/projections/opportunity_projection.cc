@@ -55,6 +55,7 @@ class RowUpdate {
     if (e.has_expected_close_date()) *row_.mutable_expected_close_date() = e.expected_close_date();
     row_.set_lead_source(e.lead_source());
     row_.set_lead_id(e.lead_id());
+    *row_.mutable_product_ids() = e.product_ids();
     row_.set_status(v1::OPPORTUNITY_STATUS_OPEN);
     EnterStage(e.stage_id(), e.probability_percent(), e.forecast_category(), v1::STAGE_CHANGE_KIND_UNSPECIFIED);
     *row_.mutable_created_at() = at_;
