@@ -172,8 +172,7 @@ absl::StatusOr<v1::GetPipelineResponse> AnalyticsServiceImpl::Pipeline(const std
     }
     restrict(std::move(members));
   }
-  const int64_t day = p::DayOf(as_of);
-  const int64_t micros_in_day = absl::ToUnixMicros(as_of) - day * 86'400'000'000;
+  const int64_t micros = absl::ToUnixMicros(as_of);
   Sums total;
   std::map<std::string, Sums> by_stage, by_category;
   auto add = [&](const std::string& stage, const std::string& category, const std::string& currency,
@@ -182,47 +181,15 @@ absl::StatusOr<v1::GetPipelineResponse> AnalyticsServiceImpl::Pipeline(const std
     by_stage[stage].Add(currency, d);
     by_category[category].Add(currency, d);
   };
-  // The day sums before as_of's day, then as_of's own day change by change up to the instant.
-  auto scan = [&](absl::string_view day_cf, absl::string_view event_cf, const std::string& prefix) -> absl::Status {
-    absl::Status failure;
-    SFA_RETURN_IF_ERROR(eventstore::ScanRange(
-        *store_, day_cf, {prefix, base::KeyBuilder(prefix).Int64(day).Release()}, SIZE_MAX,
-        [&](absl::string_view key, absl::string_view value) {
-          base::KeyReader reader(key.substr(prefix.size()));
-          absl::StatusOr<int64_t> d = reader.Int64();
-          absl::StatusOr<std::string> stage = reader.String(), category = reader.String(), currency = reader.String();
-          p::Delta delta;
-          if (!d.ok() || !currency.ok() || !p::DecodeDelta(value, &delta)) {
-            failure = absl::DataLossError("unreadable day delta");
-            return false;
-          }
-          add(*stage, *category, *currency, delta);
-          return true;
-        }));
-    SFA_RETURN_IF_ERROR(eventstore::ScanRange(
-        *store_, event_cf,
-        {base::KeyBuilder(prefix).Int64(day).Release(), base::KeyBuilder(prefix).Int64(day).Int64(micros_in_day + 1).Release()},
-        SIZE_MAX, [&](absl::string_view, absl::string_view value) {
-          base::KeyReader reader(value);
-          absl::StatusOr<std::string> stage = reader.String(), category = reader.String(), currency = reader.String();
-          p::Delta delta;
-          if (!currency.ok() || !p::DecodeDelta(value.substr(value.size() - p::EncodeDelta({}).size()), &delta)) {
-            failure = absl::DataLossError("unreadable event delta");
-            return false;
-          }
-          add(*stage, *category, *currency, delta);
-          return true;
-        }));
-    return failure;
-  };
   for (const std::string& pipeline : pipelines) {
     const std::string prefix = base::KeyBuilder().String(tenant).String(pipeline).Release();
     if (!owners) {
-      SFA_RETURN_IF_ERROR(scan(p::kDayDeltasCf, p::kEventDeltasCf, prefix));
+      SFA_RETURN_IF_ERROR(p::VisitOpenPipeline(*store_, p::Scope::kPipeline, prefix, micros, true, add));
       continue;
     }
     for (const std::string& owner : *owners) {
-      SFA_RETURN_IF_ERROR(scan(p::kOwnerDayDeltasCf, p::kOwnerEventDeltasCf, base::KeyBuilder(prefix).String(owner).Release()));
+      SFA_RETURN_IF_ERROR(p::VisitOpenPipeline(*store_, p::Scope::kOwner, base::KeyBuilder(prefix).String(owner).Release(),
+                                               micros, true, add));
     }
   }
   v1::GetPipelineResponse out;

@@ -9,11 +9,13 @@
 // absorbing chain and the time spent in each stage at its exit. A window query merges its months; no
 // query walks deals.
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "eventstore/event_store.h"
 #include "eventstore/projection.h"
 
 namespace sfa::analytics::projections {
@@ -49,6 +51,16 @@ struct Delta {
 std::string EncodeDelta(const Delta& d);
 bool DecodeDelta(absl::string_view bytes, Delta* d);
 int64_t DayOf(absl::Time time);  // days since the epoch, UTC
+
+// Visits every bucket delta of the open pipeline up to an instant (unix micros; changes at exactly that
+// instant included when `inclusive`), under `prefix`: t|pipeline for Scope::kPipeline, t|pipeline|owner for
+// Scope::kOwner. The buckets' sum is the open pipeline at the instant. Work: the days of history before it
+// plus the changes of its own day.
+enum class Scope { kPipeline, kOwner };
+using DeltaVisitor = std::function<void(const std::string& stage, const std::string& category,
+                                        const std::string& currency, const Delta& delta)>;
+absl::Status VisitOpenPipeline(const eventstore::EventStore& store, Scope scope, const std::string& prefix,
+                               int64_t micros, bool inclusive, const DeltaVisitor& visit);
 
 class PipelineAsOfProjection final : public eventstore::Projection {
  public:
