@@ -81,19 +81,20 @@ void ApplyCounts::Add(ApplyOutcome outcome) {
   }
 }
 
-ApplyMetrics ApplyMetrics::Create(base::MetricsRegistry& registry, const std::string& feed) {
-  return ApplyMetrics{
-      &registry.AddCounter("sfa_projection_applied_total", "Events applied to Kafka-fed read models.", {"topic"})
-           .WithLabels({feed}),
-      &registry
-           .AddCounter("sfa_projection_duplicates_total",
-                       "Events skipped because their aggregate version was already applied.", {"topic"})
-           .WithLabels({feed}),
-      &registry
-           .AddCounter("sfa_projection_gaps_total",
-                       "Events applied although earlier versions of their aggregate were never seen.", {"topic"})
-           .WithLabels({feed}),
+ApplyFamilies ApplyFamilies::Declare(base::MetricsRegistry& registry) {
+  return ApplyFamilies{
+      &registry.AddCounter("sfa_projection_applied_total", "Events applied to Kafka-fed read models.", {"topic"}),
+      &registry.AddCounter("sfa_projection_duplicates_total",
+                           "Events skipped because their aggregate version was already applied.", {"topic"}),
+      &registry.AddCounter("sfa_projection_gaps_total",
+                           "Events applied although earlier versions of their aggregate were never seen.", {"topic"}),
   };
+}
+
+ApplyMetrics ApplyMetrics::Create(base::MetricsRegistry& registry, const std::string& feed) {
+  const ApplyFamilies families = ApplyFamilies::Declare(registry);
+  return ApplyMetrics{&families.applied->WithLabels({feed}), &families.duplicates->WithLabels({feed}),
+                      &families.gaps->WithLabels({feed})};
 }
 
 void ApplyMetrics::Record(const ApplyCounts& counts) const {

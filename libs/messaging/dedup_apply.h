@@ -50,6 +50,14 @@ struct ApplyCounts {
 };
 
 // Counters shared by every feed of read models, labelled by feed (a topic, or "catch_up").
+// The families of ApplyMetrics, declared once (every service exposes them, with or without a feed).
+struct ApplyFamilies {
+  base::Family<base::Counter>* applied;
+  base::Family<base::Counter>* duplicates;
+  base::Family<base::Counter>* gaps;
+  static ApplyFamilies Declare(base::MetricsRegistry& registry);
+};
+
 struct ApplyMetrics {
   base::Counter* applied;     // sfa_projection_applied_total
   base::Counter* duplicates;  // sfa_projection_duplicates_total

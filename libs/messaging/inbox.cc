@@ -46,16 +46,23 @@ absl::Status InboxProjection::Apply(const EventEnvelope& event, eventstore::Read
   return txn.Put(cf_, base::KeyBuilder().Uint64(next).Release(), event.SerializeAsString());
 }
 
+InboxFamilies InboxFamilies::Declare(base::MetricsRegistry& m) {
+  return InboxFamilies{
+      &m.AddCounter("sfa_inbox_handled_total", "Inbox events whose reaction succeeded.", {"inbox"}),
+      &m.AddCounter("sfa_inbox_dropped_total", "Inbox events whose reaction failed for good.", {"inbox"}),
+      &m.AddCounter("sfa_inbox_retries_total", "Inbox reactions that failed and will be retried.", {"inbox"}),
+  };
+}
+
+void DeclareInboxMetrics(base::MetricsRegistry& registry) { InboxFamilies::Declare(registry); }
+
 InboxWorker::InboxWorker(eventstore::EventStore* store, const InboxProjection* inbox, Reaction react,
                          InboxWorkerOptions options)
     : store_(store), inbox_(inbox), react_(std::move(react)), options_(std::move(options)) {
-  base::MetricsRegistry& m = *options_.metrics;
-  handled_ = &m.AddCounter("sfa_inbox_handled_total", "Inbox events whose reaction succeeded.", {"inbox"})
-                  .WithLabels({inbox_->name()});
-  dropped_ = &m.AddCounter("sfa_inbox_dropped_total", "Inbox events whose reaction failed for good.", {"inbox"})
-                  .WithLabels({inbox_->name()});
-  retried_ = &m.AddCounter("sfa_inbox_retries_total", "Inbox reactions that failed and will be retried.", {"inbox"})
-                  .WithLabels({inbox_->name()});
+  const InboxFamilies f = InboxFamilies::Declare(*options_.metrics);
+  handled_ = &f.handled->WithLabels({inbox_->name()});
+  dropped_ = &f.dropped->WithLabels({inbox_->name()});
+  retried_ = &f.retried->WithLabels({inbox_->name()});
   thread_ = std::thread([this] { Loop(); });
 }
 

@@ -51,6 +51,16 @@ struct InboxWorkerOptions {
   base::MetricsRegistry* metrics = &base::MetricsRegistry::Default();
 };
 
+// The inbox worker's metric families, declared once; DeclareInboxMetrics declares them without series so
+// every service exposes them.
+struct InboxFamilies {
+  base::Family<base::Counter>* handled;
+  base::Family<base::Counter>* dropped;
+  base::Family<base::Counter>* retried;
+  static InboxFamilies Declare(base::MetricsRegistry& registry);
+};
+void DeclareInboxMetrics(base::MetricsRegistry& registry);
+
 class InboxWorker {
  public:
   using Reaction = std::function<absl::Status(const sfa::common::v1::EventEnvelope&)>;

@@ -41,37 +41,48 @@ std::vector<double> FreshnessBuckets() {
   return out;
 }
 
+// Every family of the projection runner, declared once (DeclareProjectionRunnerMetrics).
+struct RunnerFamilies {
+  ApplyFamilies apply;
+  base::Family<base::Counter>* poison;
+  base::Family<base::Gauge>* lag;
+  base::Family<base::Histogram>* freshness;
+  base::Family<base::Counter>* consumer_errors;
+  base::Family<base::Counter>* commit_errors;
+
+  static RunnerFamilies Declare(base::MetricsRegistry& r) {
+    return RunnerFamilies{
+        ApplyFamilies::Declare(r),
+        &r.AddCounter("sfa_projection_poison_total", "Records skipped because they are not a valid EventEnvelope.",
+                      {"topic"}),
+        &r.AddGauge("sfa_projection_lag_events",
+                    "Records on the assigned partitions not yet applied (high watermark - next offset).", {"topic"}),
+        &r.AddHistogram("sfa_projection_freshness_seconds",
+                        "From an event's commit in its source service (recorded_at: the command was acknowledged "
+                        "right after) to its commit in this read model.",
+                        {"topic"}, FreshnessBuckets()),
+        &r.AddCounter("sfa_projection_consumer_errors_total",
+                      "Errors reported by the Kafka consumer (transport, offsets)."),
+        &r.AddCounter("sfa_projection_commit_errors_total",
+                      "Batches whose commit failed and is retried (a projection refused an event)."),
+    };
+  }
+};
+
 struct RunnerMetrics {
   std::map<std::string, TopicMetrics> topics;
   base::Counter* consumer_errors;
   base::Counter* commit_errors;
 
   static RunnerMetrics Create(base::MetricsRegistry& r, const std::vector<std::string>& topics) {
+    const RunnerFamilies f = RunnerFamilies::Declare(r);
     RunnerMetrics m;
     for (const std::string& topic : topics) {
-      m.topics.emplace(
-          topic, TopicMetrics{
-                     ApplyMetrics::Create(r, topic),
-                     &r.AddCounter("sfa_projection_poison_total",
-                                   "Records skipped because they are not a valid EventEnvelope.", {"topic"})
-                          .WithLabels({topic}),
-                     &r.AddGauge("sfa_projection_lag_events",
-                                 "Records on the assigned partitions not yet applied (high watermark - next offset).",
-                                 {"topic"})
-                          .WithLabels({topic}),
-                     &r.AddHistogram("sfa_projection_freshness_seconds",
-                                     "From an event's commit in its source service (recorded_at: the command was "
-                                     "acknowledged right after) to its commit in this read model.",
-                                     {"topic"}, FreshnessBuckets())
-                          .WithLabels({topic}),
-                 });
+      m.topics.emplace(topic, TopicMetrics{ApplyMetrics::Create(r, topic), &f.poison->WithLabels({topic}),
+                                           &f.lag->WithLabels({topic}), &f.freshness->WithLabels({topic})});
     }
-    m.consumer_errors = &r.AddCounter("sfa_projection_consumer_errors_total",
-                                      "Errors reported by the Kafka consumer (transport, offsets).")
-                             .Get();
-    m.commit_errors = &r.AddCounter("sfa_projection_commit_errors_total",
-                                    "Batches whose commit failed and is retried (a projection refused an event).")
-                           .Get();
+    m.consumer_errors = &f.consumer_errors->Get();
+    m.commit_errors = &f.commit_errors->Get();
     return m;
   }
 };
@@ -411,5 +422,7 @@ ProjectionRunner::~ProjectionRunner() { impl_->Stop(); }
 void ProjectionRunner::Stop() { impl_->Stop(); }
 int64_t ProjectionRunner::lag() const { return impl_->lag(); }
 uint64_t ProjectionRunner::consumed() const { return impl_->consumed(); }
+
+void DeclareProjectionRunnerMetrics(base::MetricsRegistry& registry) { RunnerFamilies::Declare(registry); }
 
 }  // namespace sfa::messaging

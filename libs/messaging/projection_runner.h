@@ -59,6 +59,10 @@ class ProjectionRunner {
   std::unique_ptr<Impl> impl_;
 };
 
+// Declares the runner's metric families (no series): a service without Kafka-fed read models exposes
+// the same families as one with them.
+void DeclareProjectionRunnerMetrics(base::MetricsRegistry& registry);
+
 }  // namespace sfa::messaging
 
 #endif  // SFA_LIBS_MESSAGING_PROJECTION_RUNNER_H_

@@ -27,6 +27,7 @@ ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "On SIGTERM, how long in-flight calls may take to finish (and Kafka deliveries to flush)");
 ABSL_FLAG(bool, sync_writes, true, "fsync the event store's write-ahead log before acknowledging a command");
+ABSL_FLAG(bool, log_requests, false, "Log one info line per RPC (method, status code, duration, tenant)");
 
 namespace sfa::server {
 namespace {
@@ -91,7 +92,7 @@ absl::Status ValidateTopic(absl::string_view topic) {
 const std::vector<std::string>& SharedFlagNames() {
   static const auto* names = new std::vector<std::string>{
       "grpc_port",   "listen_host", "metrics_port",           "data_dir",   "kafka_brokers",
-      "kafka_topic", "log_level",   "shutdown_grace_seconds", "sync_writes"};
+      "kafka_topic", "log_level",   "shutdown_grace_seconds", "sync_writes", "log_requests"};
   return *names;
 }
 
@@ -137,6 +138,7 @@ absl::StatusOr<ServerConfig> ValidateServerConfig(const RawConfig& raw) {
   }
   config.shutdown_grace = absl::Seconds(raw.shutdown_grace_seconds);
   config.sync_writes = raw.sync_writes;
+  config.log_requests = raw.log_requests;
   return config;
 }
 
@@ -152,6 +154,7 @@ RawConfig RawConfigFromFlags(const ServiceDefaults& defaults) {
   raw.log_level = absl::GetFlag(FLAGS_log_level);
   raw.shutdown_grace_seconds = absl::GetFlag(FLAGS_shutdown_grace_seconds);
   raw.sync_writes = absl::GetFlag(FLAGS_sync_writes);
+  raw.log_requests = absl::GetFlag(FLAGS_log_requests);
   return raw;
 }
 

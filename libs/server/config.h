@@ -42,6 +42,7 @@ struct RawConfig {
   std::string log_level = "info";
   int shutdown_grace_seconds = 10;
   bool sync_writes = true;
+  bool log_requests = false;
 };
 
 // The validated process configuration.
@@ -56,6 +57,7 @@ struct ServerConfig {
   base::LogLevel log_level = base::LogLevel::kInfo;
   absl::Duration shutdown_grace = absl::Seconds(10);
   bool sync_writes = true;  // fsync the event store's WAL before acknowledging a command
+  bool log_requests = false;  // one info line per RPC (method, code, duration, tenant)
 };
 
 // Names of the shared flags, in declaration order; each has the environment override

@@ -1,6 +1,8 @@
 #include "server/metrics_interceptor.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "base/log.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "server/grpc_status.h"
@@ -13,8 +15,9 @@ using grpc::experimental::InterceptionHookPoints;
 // One per call; gRPC deletes it when the call ends.
 class MetricsInterceptor final : public grpc::experimental::Interceptor {
  public:
-  MetricsInterceptor(const RpcMetrics& metrics, std::pair<std::string, std::string> method)
+  MetricsInterceptor(const RpcMetrics& metrics, std::pair<std::string, std::string> method, bool log)
       : metrics_(metrics),
+        log_(log),
         service_(std::move(method.first)),
         method_(std::move(method.second)),
         // The factory runs when the call is matched, just before POST_RECV_INITIAL_METADATA: the earliest
@@ -28,6 +31,12 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
   }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (log_ && methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      auto* metadata = methods->GetRecvInitialMetadata();
+      if (auto it = metadata->find("x-sfa-tenant"); it != metadata->end()) {
+        tenant_.assign(it->second.data(), it->second.size());
+      }
+    }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       Record(methods->GetSendStatus().error_code());
     }
@@ -38,10 +47,19 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
   void Record(grpc::StatusCode code) {
     recorded_ = true;
     metrics_.requests.WithLabels({service_, method_, std::string(GrpcCodeName(code))}).Inc();
-    metrics_.duration.WithLabels({service_, method_}).Observe(absl::ToDoubleSeconds(absl::Now() - start_));
+    const absl::Duration took = absl::Now() - start_;
+    metrics_.duration.WithLabels({service_, method_}).Observe(absl::ToDoubleSeconds(took));
+    if (log_) {
+      base::LogInfo("rpc", {{"method", absl::StrCat(service_, "/", method_)},
+                            {"code", std::string(GrpcCodeName(code))},
+                            {"ms", absl::StrCat(absl::ToDoubleMilliseconds(took))},
+                            {"tenant", tenant_}});
+    }
   }
 
   const RpcMetrics& metrics_;
+  const bool log_;
+  std::string tenant_;
   std::string service_;
   std::string method_;
   absl::Time start_;
@@ -67,7 +85,8 @@ std::pair<std::string, std::string> SplitFullMethod(absl::string_view full_metho
 grpc::experimental::Interceptor* MetricsInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
   const char* method = info->method();
-  return new MetricsInterceptor(metrics_, SplitFullMethod(method != nullptr ? method : "/unknown/unknown"));
+  return new MetricsInterceptor(metrics_, SplitFullMethod(method != nullptr ? method : "/unknown/unknown"),
+                                log_requests_);
 }
 
 }  // namespace sfa::server

@@ -4,6 +4,7 @@
 // A gRPC server interceptor that counts every call by service, method and status code and times it:
 //   sfa_rpc_requests_total{service,method,code}   code is the gRPC name, e.g. "OK", "INVALID_ARGUMENT"
 //   sfa_rpc_duration_seconds{service,method}      from the call's arrival to its status being sent
+// and, when asked (--log_requests; off by default), logs one info line per call.
 
 #include <grpcpp/support/server_interceptor.h>
 
@@ -27,11 +28,13 @@ std::pair<std::string, std::string> SplitFullMethod(absl::string_view full_metho
 class MetricsInterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   // The registry must outlive every server built with this factory.
-  explicit MetricsInterceptorFactory(base::MetricsRegistry& registry) : metrics_(registry) {}
+  explicit MetricsInterceptorFactory(base::MetricsRegistry& registry, bool log_requests = false)
+      : metrics_(registry), log_requests_(log_requests) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) override;
 
  private:
   RpcMetrics metrics_;
+  bool log_requests_;
 };
 
 }  // namespace sfa::server

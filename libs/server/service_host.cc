@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/log.h"
+#include "messaging/inbox.h"
 #include "server/metrics_interceptor.h"
 
 namespace sfa::server {
@@ -32,6 +33,10 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(ServerConfig co
   base::SetLogLevel(config.log_level);
   std::unique_ptr<ServiceHost> host(new ServiceHost(std::move(config), std::move(options)));
   const std::string& service = host->config_.service_name;
+  // Every service exposes the same metric families, whether or not it has Kafka-fed read models or an
+  // inbox (dashboards and alerts need not know which service is which).
+  messaging::DeclareProjectionRunnerMetrics(*host->options_.metrics);
+  messaging::DeclareInboxMetrics(*host->options_.metrics);
   if (host->options_.handle_signals) {
     // Before any thread starts, so every thread inherits the blocked mask.
     absl::StatusOr<std::unique_ptr<ShutdownSignalWatcher>> signals = ShutdownSignalWatcher::Start(
@@ -146,7 +151,7 @@ absl::Status ServiceHost::StartGrpc() {
   for (const HostedService& hosted : options_.services) builder.RegisterService(hosted.service);
   builder.RegisterService(event_feed_.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(*options_.metrics));
+  interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(*options_.metrics, config_.log_requests));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   server_ = builder.BuildAndStart();
