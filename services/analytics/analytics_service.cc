@@ -242,7 +242,9 @@ absl::StatusOr<v1::GetStageStatisticsResponse> AnalyticsServiceImpl::StageStatis
                                             counts.Merge(*month);
                                             return absl::OkStatus();
                                           }));
-  absl::StatusOr<std::vector<stats::StageOdds>> odds = stats::WinProbabilities(counts);
+  absl::StatusOr<stats::TransitionCounts> chain = p::ChainTransitions(*store_, tenant, r.pipeline_id(), counts);
+  if (!chain.ok()) return chain.status();
+  absl::StatusOr<std::vector<stats::StageOdds>> odds = stats::WinProbabilities(*chain);
   if (!odds.ok()) return odds.status();
   std::map<std::string, stats::StageOdds> by_stage;
   for (stats::StageOdds& o : *odds) by_stage[o.stage_id] = std::move(o);

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <map>
+#include <functional>
 #include <optional>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -25,6 +27,8 @@ using sfa::common::v1::EventEnvelope;
 
 constexpr char kDealsCf[] = "rm_an_funnel_deal";  // t|opp -> Deal
 constexpr char kCellsCf[] = "rm_an_funnel";       // t|pipeline|kind|value|stage|month -> Cell
+constexpr char kPipelineCf[] = "rm_an_funnel_pipeline";       // t|pipeline -> PipelineDefined (the latest)
+constexpr char kByPipelineCf[] = "rm_an_funnel_by_pipeline";  // t|pipeline|opp -> ""
 constexpr size_t kMaxIdLength = 64;
 
 // The dimensions a cell is kept under; team, region and industry are joined at query time (dims.h).
@@ -34,30 +38,27 @@ constexpr char kLeadSource[] = "lead_source";
 constexpr char kProduct[] = "product";
 constexpr char kAccount[] = "account";
 
-// A stage the deal reached, with the cohort (first entry) it counts in.
-struct Reached {
+// One entry into a stage, as the deal's events recorded it.
+struct Step {
   std::string stage_id;
-  int64_t entered_micros = 0;
-  std::string owner;  // the owner when it entered: later outcomes count in the same cell
-  bool advanced = false;
-  bool won = false;
+  int64_t micros = 0;
+  std::string owner;  // the owner at the entry: the cohort's counts stay under it
 };
 
+// A deal's history as the funnel needs it. What it counts (Contribution) is a function of this history
+// and the pipeline's definition, so neither the order in which a deal's and its pipeline's events
+// arrive (different partitions) nor a redefinition changes the result.
 struct Deal {
-  std::string pipeline_id, owner, account_id, lead_source, stage_id;
+  std::string pipeline_id, owner, account_id, lead_source;
   std::vector<std::string> product_ids;
-  int64_t stage_entered_micros = 0;
-  std::vector<Reached> reached;
+  std::vector<Step> steps;
 
   std::string Encode() const {
     base::KeyBuilder b;
-    b.String(pipeline_id).String(owner).String(account_id).String(lead_source).String(stage_id);
-    b.Int64(stage_entered_micros).Uint64(product_ids.size());
+    b.String(pipeline_id).String(owner).String(account_id).String(lead_source).Uint64(product_ids.size());
     for (const std::string& p : product_ids) b.String(p);
-    b.Uint64(reached.size());
-    for (const Reached& r : reached) {
-      b.String(r.stage_id).Int64(r.entered_micros).String(r.owner).Uint64((r.advanced ? 1 : 0) | (r.won ? 2 : 0));
-    }
+    b.Uint64(steps.size());
+    for (const Step& st : steps) b.String(st.stage_id).Int64(st.micros).String(st.owner);
     return b.Release();
   }
   static absl::StatusOr<Deal> Decode(absl::string_view bytes) {
@@ -73,34 +74,21 @@ struct Deal {
     SFA_RETURN_IF_ERROR(str(d.owner));
     SFA_RETURN_IF_ERROR(str(d.account_id));
     SFA_RETURN_IF_ERROR(str(d.lead_source));
-    SFA_RETURN_IF_ERROR(str(d.stage_id));
-    absl::StatusOr<int64_t> entered = r.Int64();
-    absl::StatusOr<uint64_t> products = entered.ok() ? r.Uint64() : entered.status();
+    absl::StatusOr<uint64_t> products = r.Uint64();
     if (!products.ok()) return products.status();
-    d.stage_entered_micros = *entered;
     d.product_ids.resize(*products);
     for (std::string& p : d.product_ids) SFA_RETURN_IF_ERROR(str(p));
-    absl::StatusOr<uint64_t> reached = r.Uint64();
-    if (!reached.ok()) return reached.status();
-    d.reached.resize(*reached);
-    for (Reached& s : d.reached) {
-      SFA_RETURN_IF_ERROR(str(s.stage_id));
+    absl::StatusOr<uint64_t> steps = r.Uint64();
+    if (!steps.ok()) return steps.status();
+    d.steps.resize(*steps);
+    for (Step& st : d.steps) {
+      SFA_RETURN_IF_ERROR(str(st.stage_id));
       absl::StatusOr<int64_t> micros = r.Int64();
       if (!micros.ok()) return micros.status();
-      s.entered_micros = *micros;
-      SFA_RETURN_IF_ERROR(str(s.owner));
-      absl::StatusOr<uint64_t> flags = r.Uint64();
-      if (!flags.ok()) return flags.status();
-      s.advanced = (*flags & 1) != 0;
-      s.won = (*flags & 2) != 0;
+      st.micros = *micros;
+      SFA_RETURN_IF_ERROR(str(st.owner));
     }
     return d;
-  }
-  Reached* Find(const std::string& stage) {
-    for (Reached& r : reached) {
-      if (r.stage_id == stage) return &r;
-    }
-    return nullptr;
   }
 };
 
@@ -126,6 +114,13 @@ struct Cell {
     won += o.won;
     days.Merge(o.days);
   }
+  absl::Status Subtract(const Cell& o) {
+    entered -= o.entered;
+    advanced -= o.advanced;
+    won -= o.won;
+    return days.Subtract(o.days);
+  }
+  bool empty() const { return entered == 0 && advanced == 0 && won == 0 && days.count() == 0; }
 };
 
 absl::Time TimeOf(const google::protobuf::Timestamp& t) {
@@ -144,147 +139,161 @@ absl::StatusOr<Message> Parse(const EventEnvelope& event) {
   return m;
 }
 
-// Folds one event of one deal into its row and the cells it changes.
-class Fold {
- public:
-  Fold(const EventEnvelope& event, eventstore::ReadModelTxn& txn) : event_(event), txn_(txn) {}
-
-  absl::Status Created(const ov1::OpportunityCreated& e) {
-    deal_.pipeline_id = e.pipeline_id();
-    deal_.owner = e.owner_user_id();
-    deal_.account_id = e.account_id();
-    deal_.lead_source = e.lead_source();
-    deal_.product_ids.assign(e.product_ids().begin(), e.product_ids().end());
-    SFA_RETURN_IF_ERROR(LoadPipeline());
-    SFA_RETURN_IF_ERROR(Enter(e.stage_id()));
-    return Save();
+ov1::StageType TypeOf(const ov1::PipelineDefined& pipeline, const std::string& stage) {
+  for (const ov1::Stage& st : pipeline.stages()) {
+    if (st.stage_id() == stage) return st.type();
   }
+  return ov1::STAGE_TYPE_UNSPECIFIED;
+}
 
-  absl::Status StageChanged(const ov1::OpportunityStageChanged& e) {
-    SFA_RETURN_IF_ERROR(Load());
-    if (!found_) return absl::OkStatus();  // a deal created before this read model existed
-    SFA_RETURN_IF_ERROR(LoadPipeline());
-    SFA_RETURN_IF_ERROR(EndStay());
-    const ov1::StageType to = TypeOf(e.to_stage_id());
-    if (to == ov1::STAGE_TYPE_WON) {
-      for (Reached& r : deal_.reached) {
-        if (!r.advanced) {
-          SFA_RETURN_IF_ERROR(Count(r, [](Cell& c) { ++c.advanced; }));
-          r.advanced = true;
-        }
-        if (!r.won) {
-          SFA_RETURN_IF_ERROR(Count(r, [](Cell& c) { ++c.won; }));
-          r.won = true;
-        }
-      }
-    } else if (to == ov1::STAGE_TYPE_OPEN) {
-      const int order = OrderOf(e.to_stage_id());
-      for (Reached& r : deal_.reached) {
-        if (!r.advanced && OrderOf(r.stage_id) < order) {
-          SFA_RETURN_IF_ERROR(Count(r, [](Cell& c) { ++c.advanced; }));
-          r.advanced = true;
-        }
-      }
+int OrderOf(const ov1::PipelineDefined& pipeline, const std::string& stage) {
+  for (int i = 0; i < pipeline.stages_size(); ++i) {
+    if (pipeline.stages(i).stage_id() == stage) return i;
+  }
+  return -1;
+}
+
+using Cells = std::map<std::string, Cell>;  // cell key -> what one deal adds to it
+
+// What `deal` adds to the cells under `pipeline`: per open stage it entered, one count in the cohort of
+// its first entry (under the owner then), advanced when it later reached a later stage or won, won when
+// it was won later; and each ended stay in an open stage in that cohort's durations.
+Cells Contribution(const std::string& tenant, const Deal& deal, const ov1::PipelineDefined& pipeline) {
+  struct Reached {
+    std::string stage_id, owner;
+    int64_t micros = 0;
+    bool advanced = false, won = false;
+    stats::DurationHistogram days;
+  };
+  std::vector<Reached> reached;
+  auto find = [&](const std::string& stage) -> Reached* {
+    for (Reached& r : reached) {
+      if (r.stage_id == stage) return &r;
     }
-    SFA_RETURN_IF_ERROR(Enter(e.to_stage_id()));
-    return Save();
+    return nullptr;
+  };
+  for (size_t i = 0; i < deal.steps.size(); ++i) {
+    const Step& step = deal.steps[i];
+    if (i > 0) {
+      const Step& previous = deal.steps[i - 1];
+      if (Reached* r = find(previous.stage_id)) r->days.Add(absl::Microseconds(step.micros - previous.micros));
+    }
+    const ov1::StageType type = TypeOf(pipeline, step.stage_id);
+    if (type == ov1::STAGE_TYPE_WON) {
+      for (Reached& r : reached) r.advanced = r.won = true;
+    } else if (type == ov1::STAGE_TYPE_OPEN) {
+      const int order = OrderOf(pipeline, step.stage_id);
+      for (Reached& r : reached) {
+        if (OrderOf(pipeline, r.stage_id) < order) r.advanced = true;
+      }
+      if (find(step.stage_id) == nullptr) reached.push_back({step.stage_id, step.owner, step.micros});
+    }
   }
-
-  absl::Status OwnerChanged(const ov1::OpportunityOwnerChanged& e) {
-    SFA_RETURN_IF_ERROR(Load());
-    if (!found_) return absl::OkStatus();
-    deal_.owner = e.to_owner_user_id();
-    return Save();
+  Cells out;
+  for (const Reached& r : reached) {
+    const uint64_t month = projections::MonthOf(absl::FromUnixMicros(r.micros));
+    std::vector<std::pair<const char*, std::string>> dims = {
+        {kAll, ""}, {kOwner, r.owner}, {kLeadSource, deal.lead_source}, {kAccount, deal.account_id}};
+    for (const std::string& p : deal.product_ids) dims.push_back({kProduct, p});
+    for (const auto& [kind, value] : dims) {
+      Cell& c = out[base::KeyBuilder()
+                        .String(tenant)
+                        .String(deal.pipeline_id)
+                        .String(kind)
+                        .String(value)
+                        .String(r.stage_id)
+                        .Uint64(month)
+                        .Release()];
+      c.entered += 1;
+      c.advanced += r.advanced ? 1 : 0;
+      c.won += r.won ? 1 : 0;
+      c.days.Merge(r.days);
+    }
   }
+  return out;
+}
 
- private:
-  std::string DealKey() const { return base::KeyBuilder().String(event_.tenant()).String(event_.aggregate_id()).Release(); }
-  int64_t Micros() const { return absl::ToUnixMicros(TimeOf(event_.occurred_at())); }
-
-  absl::Status Load() {
-    absl::StatusOr<std::optional<std::string>> bytes = txn_.Get(kDealsCf, DealKey());
+// cells += after - before.
+absl::Status ApplyDifference(eventstore::ReadModelTxn& txn, const Cells& before, const Cells& after) {
+  std::set<std::string> keys;
+  for (const auto& [k, c] : before) keys.insert(k);
+  for (const auto& [k, c] : after) keys.insert(k);
+  for (const std::string& key : keys) {
+    absl::StatusOr<std::optional<std::string>> bytes = txn.Get(kCellsCf, key);
     if (!bytes.ok()) return bytes.status();
-    found_ = bytes->has_value();
-    if (!found_) return absl::OkStatus();
+    Cell cell;
+    if (bytes->has_value()) {
+      absl::StatusOr<Cell> parsed = Cell::Decode(**bytes);
+      if (!parsed.ok()) return parsed.status();
+      cell = *std::move(parsed);
+    }
+    if (auto it = after.find(key); it != after.end()) cell.Merge(it->second);
+    if (auto it = before.find(key); it != before.end()) SFA_RETURN_IF_ERROR(cell.Subtract(it->second));
+    SFA_RETURN_IF_ERROR(cell.empty() ? txn.Delete(kCellsCf, key) : txn.Put(kCellsCf, key, cell.Encode()));
+  }
+  return absl::OkStatus();
+}
+
+std::string PipelineKey(const std::string& tenant, const std::string& pipeline_id) {
+  return base::KeyBuilder().String(tenant).String(pipeline_id).Release();
+}
+
+absl::StatusOr<ov1::PipelineDefined> LoadPipeline(eventstore::ReadModelTxn& txn, const std::string& tenant,
+                                                  const std::string& pipeline_id) {
+  absl::StatusOr<std::optional<ov1::PipelineDefined>> row =
+      eventstore::ReadRow<ov1::PipelineDefined>(txn, kPipelineCf, PipelineKey(tenant, pipeline_id));
+  if (!row.ok()) return row.status();
+  return row->value_or(ov1::PipelineDefined());  // not known yet: the deal counts nowhere until it is
+}
+
+// A deal event: the deal's row changes, and the cells by the difference of what it adds.
+absl::Status ApplyDealEvent(const EventEnvelope& event, eventstore::ReadModelTxn& txn,
+                            const std::function<bool(Deal&)>& change) {
+  const std::string key = base::KeyBuilder().String(event.tenant()).String(event.aggregate_id()).Release();
+  absl::StatusOr<std::optional<std::string>> bytes = txn.Get(kDealsCf, key);
+  if (!bytes.ok()) return bytes.status();
+  Deal deal;
+  if (bytes->has_value()) {
+    absl::StatusOr<Deal> decoded = Deal::Decode(**bytes);
+    if (!decoded.ok()) return decoded.status();
+    deal = *std::move(decoded);
+  }
+  const Deal before = deal;
+  if (!change(deal)) return absl::OkStatus();
+  absl::StatusOr<ov1::PipelineDefined> pipeline = LoadPipeline(txn, event.tenant(), deal.pipeline_id);
+  if (!pipeline.ok()) return pipeline.status();
+  SFA_RETURN_IF_ERROR(ApplyDifference(txn, bytes->has_value() ? Contribution(event.tenant(), before, *pipeline) : Cells(),
+                                      Contribution(event.tenant(), deal, *pipeline)));
+  SFA_RETURN_IF_ERROR(
+      txn.Put(kByPipelineCf, base::KeyBuilder(PipelineKey(event.tenant(), deal.pipeline_id)).String(event.aggregate_id()).Release(), ""));
+  return txn.Put(kDealsCf, key, deal.Encode());
+}
+
+// A (re)definition: every deal of the pipeline counts again under the new definition.
+absl::Status ApplyPipeline(const EventEnvelope& event, const ov1::PipelineDefined& defined,
+                           eventstore::ReadModelTxn& txn) {
+  absl::StatusOr<ov1::PipelineDefined> old = LoadPipeline(txn, event.tenant(), defined.pipeline_id());
+  if (!old.ok()) return old.status();
+  const std::string prefix = PipelineKey(event.tenant(), defined.pipeline_id());
+  std::vector<std::string> deals;
+  SFA_RETURN_IF_ERROR(txn.Scan(kByPipelineCf, prefix, [&](absl::string_view key, absl::string_view) {
+    base::KeyReader reader(key.substr(prefix.size()));
+    absl::StatusOr<std::string> id = reader.String();
+    if (id.ok()) deals.push_back(*id);
+    return true;
+  }));
+  for (const std::string& id : deals) {
+    absl::StatusOr<std::optional<std::string>> bytes =
+        txn.Get(kDealsCf, base::KeyBuilder().String(event.tenant()).String(id).Release());
+    if (!bytes.ok()) return bytes.status();
+    if (!bytes->has_value()) continue;
     absl::StatusOr<Deal> deal = Deal::Decode(**bytes);
     if (!deal.ok()) return deal.status();
-    deal_ = *std::move(deal);
-    return absl::OkStatus();
+    SFA_RETURN_IF_ERROR(ApplyDifference(txn, Contribution(event.tenant(), *deal, *old),
+                                        Contribution(event.tenant(), *deal, defined)));
   }
-  absl::Status Save() { return txn_.Put(kDealsCf, DealKey(), deal_.Encode()); }
-
-  absl::Status LoadPipeline() {
-    absl::StatusOr<std::optional<ov1::PipelineDefined>> pipeline = eventstore::ReadRow<ov1::PipelineDefined>(
-        txn_, projections::kPipelinesCf, base::KeyBuilder().String(event_.tenant()).String(deal_.pipeline_id).Release());
-    if (!pipeline.ok()) return pipeline.status();
-    if (pipeline->has_value()) pipeline_ = **pipeline;
-    return absl::OkStatus();
-  }
-  ov1::StageType TypeOf(const std::string& stage) const {
-    for (const ov1::Stage& s : pipeline_.stages()) {
-      if (s.stage_id() == stage) return s.type();
-    }
-    return ov1::STAGE_TYPE_UNSPECIFIED;
-  }
-  int OrderOf(const std::string& stage) const {
-    for (int i = 0; i < pipeline_.stages_size(); ++i) {
-      if (pipeline_.stages(i).stage_id() == stage) return i;
-    }
-    return -1;
-  }
-
-  // The first entry into an open stage starts its cohort; later entries only restart the stay.
-  absl::Status Enter(const std::string& stage) {
-    deal_.stage_id = stage;
-    deal_.stage_entered_micros = Micros();
-    if (TypeOf(stage) != ov1::STAGE_TYPE_OPEN || deal_.Find(stage) != nullptr) return absl::OkStatus();
-    deal_.reached.push_back({stage, Micros(), deal_.owner, false, false});
-    return Count(deal_.reached.back(), [](Cell& c) { ++c.entered; });
-  }
-
-  absl::Status EndStay() {
-    Reached* r = deal_.Find(deal_.stage_id);
-    if (r == nullptr) return absl::OkStatus();  // a terminal stage
-    const absl::Duration stay = absl::Microseconds(Micros() - deal_.stage_entered_micros);
-    return Count(*r, [&](Cell& c) { c.days.Add(stay); });
-  }
-
-  // Applies `change` to every cell the stay `r` counts in.
-  template <typename Change>
-  absl::Status Count(const Reached& r, Change change) {
-    const uint64_t month = projections::MonthOf(absl::FromUnixMicros(r.entered_micros));
-    std::vector<std::pair<const char*, std::string>> dims = {
-        {kAll, ""}, {kOwner, r.owner}, {kLeadSource, deal_.lead_source}, {kAccount, deal_.account_id}};
-    for (const std::string& p : deal_.product_ids) dims.push_back({kProduct, p});
-    for (const auto& [kind, value] : dims) {
-      const std::string key = base::KeyBuilder()
-                                  .String(event_.tenant())
-                                  .String(deal_.pipeline_id)
-                                  .String(kind)
-                                  .String(value)
-                                  .String(r.stage_id)
-                                  .Uint64(month)
-                                  .Release();
-      absl::StatusOr<std::optional<std::string>> bytes = txn_.Get(kCellsCf, key);
-      if (!bytes.ok()) return bytes.status();
-      Cell cell;
-      if (bytes->has_value()) {
-        absl::StatusOr<Cell> parsed = Cell::Decode(**bytes);
-        if (!parsed.ok()) return parsed.status();
-        cell = *std::move(parsed);
-      }
-      change(cell);
-      SFA_RETURN_IF_ERROR(txn_.Put(kCellsCf, key, cell.Encode()));
-    }
-    return absl::OkStatus();
-  }
-
-  const EventEnvelope& event_;
-  eventstore::ReadModelTxn& txn_;
-  Deal deal_;
-  bool found_ = false;
-  ov1::PipelineDefined pipeline_;
-};
+  return eventstore::WriteRow(txn, kPipelineCf, prefix, defined);
+}
 
 // The stored dimension a group_by reads, and whether its values are joined at query time.
 const char* KindOf(v1::GroupBy g) {
@@ -306,23 +315,46 @@ const char* KindOf(v1::GroupBy g) {
 
 }  // namespace
 
-std::vector<std::string> FunnelProjection::column_families() const { return {kDealsCf, kCellsCf}; }
+std::vector<std::string> FunnelProjection::column_families() const {
+  return {kDealsCf, kCellsCf, kPipelineCf, kByPipelineCf};
+}
 
-// Reads the pipeline definitions of the stage_stats read model, which ReadModels applies before this one
-// in the same commit.
 absl::Status FunnelProjection::Apply(const EventEnvelope& event, eventstore::ReadModelTxn& txn) {
-  Fold fold(event, txn);
+  const int64_t micros = absl::ToUnixMicros(TimeOf(event.occurred_at()));
+  if (Is<ov1::PipelineDefined>(event)) {
+    absl::StatusOr<ov1::PipelineDefined> e = Parse<ov1::PipelineDefined>(event);
+    return e.ok() ? ApplyPipeline(event, *e, txn) : e.status();
+  }
   if (Is<ov1::OpportunityCreated>(event)) {
     absl::StatusOr<ov1::OpportunityCreated> e = Parse<ov1::OpportunityCreated>(event);
-    return e.ok() ? fold.Created(*e) : e.status();
+    if (!e.ok()) return e.status();
+    return ApplyDealEvent(event, txn, [&](Deal& d) {
+      d.pipeline_id = e->pipeline_id();
+      d.owner = e->owner_user_id();
+      d.account_id = e->account_id();
+      d.lead_source = e->lead_source();
+      d.product_ids.assign(e->product_ids().begin(), e->product_ids().end());
+      d.steps = {{e->stage_id(), micros, d.owner}};
+      return true;
+    });
   }
   if (Is<ov1::OpportunityStageChanged>(event)) {
     absl::StatusOr<ov1::OpportunityStageChanged> e = Parse<ov1::OpportunityStageChanged>(event);
-    return e.ok() ? fold.StageChanged(*e) : e.status();
+    if (!e.ok()) return e.status();
+    return ApplyDealEvent(event, txn, [&](Deal& d) {
+      if (d.steps.empty()) return false;  // a deal created before this read model existed
+      d.steps.push_back({e->to_stage_id(), micros, d.owner});
+      return true;
+    });
   }
   if (Is<ov1::OpportunityOwnerChanged>(event)) {
     absl::StatusOr<ov1::OpportunityOwnerChanged> e = Parse<ov1::OpportunityOwnerChanged>(event);
-    return e.ok() ? fold.OwnerChanged(*e) : e.status();
+    if (!e.ok()) return e.status();
+    return ApplyDealEvent(event, txn, [&](Deal& d) {
+      if (d.steps.empty()) return false;
+      d.owner = e->to_owner_user_id();
+      return true;
+    });
   }
   return absl::OkStatus();
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "analytics/stats/markov.h"
 #include "absl/time/time.h"
 #include "eventstore/event_store.h"
 #include "eventstore/projection.h"
@@ -23,6 +24,13 @@ namespace sfa::analytics::projections {
 inline constexpr char kPipelinesCf[] = "rm_an_pipeline";        // t|pipeline -> opportunity.v1.PipelineDefined
 inline constexpr char kTransitionsCf[] = "rm_an_transitions";   // t|pipeline|month -> stats::TransitionCounts
 inline constexpr char kStageTimesCf[] = "rm_an_stage_times";    // t|pipeline|stage|month -> DurationHistogram
+
+// The chain's counts from the raw moves of kTransitionsCf (merged over a window): moves out of open stages
+// only, those into a won or lost stage as outcomes, classified by the pipeline's latest definition (empty
+// when the pipeline is unknown).
+absl::StatusOr<stats::TransitionCounts> ChainTransitions(const eventstore::EventStore& store, const std::string& tenant,
+                                                         const std::string& pipeline_id,
+                                                         const stats::TransitionCounts& raw);
 
 // Month keys are YYYYMM as a number (base::KeyBuilder Uint64), so months sort in time order.
 uint64_t MonthOf(absl::Time time);
@@ -73,6 +81,7 @@ class PipelineAsOfProjection final : public eventstore::Projection {
 class StageStatsProjection final : public eventstore::Projection {
  public:
   std::string name() const override { return "stage_stats"; }
+  int version() const override { return 2; }  // 2: moves kept raw, classified when asked
   std::vector<std::string> column_families() const override;
   absl::Status Apply(const sfa::common::v1::EventEnvelope& event, eventstore::ReadModelTxn& txn) override;
 };

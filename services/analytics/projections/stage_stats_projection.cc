@@ -6,6 +6,7 @@
 #include "analytics/stats/markov.h"
 #include "base/key_codec.h"
 #include "eventstore/read_model_rows.h"
+#include "eventstore/read_model_scan.h"
 #include "google/protobuf/util/time_util.h"
 #include "sfa/opportunity/v1/opportunity_events.pb.h"
 
@@ -48,6 +49,39 @@ absl::Status Update(eventstore::ReadModelTxn& txn, absl::string_view cf, const s
 
 }  // namespace
 
+absl::StatusOr<stats::TransitionCounts> ChainTransitions(const eventstore::EventStore& store, const std::string& tenant,
+                                                         const std::string& pipeline_id,
+                                                         const stats::TransitionCounts& raw) {
+  absl::StatusOr<std::optional<ov1::PipelineDefined>> pipeline = eventstore::GetRow<ov1::PipelineDefined>(
+      store, kPipelinesCf, base::KeyBuilder().String(tenant).String(pipeline_id).Release());
+  if (!pipeline.ok()) return pipeline.status();
+  stats::TransitionCounts out;
+  if (!pipeline->has_value()) return out;
+  for (const auto& [from, exits] : raw.exits()) {
+    // Only moves out of an open stage are steps of the chain (a reopen leaves a terminal stage).
+    if (TypeOf(**pipeline, from) != ov1::STAGE_TYPE_OPEN) continue;
+    // Rows written before moves were kept raw carry their outcomes already.
+    if (exits.won > 0) out.AddOutcome(from, stats::Outcome::kWon, exits.won);
+    if (exits.lost > 0) out.AddOutcome(from, stats::Outcome::kLost, exits.lost);
+    for (const auto& [to, n] : exits.to_stage) {
+      switch (TypeOf(**pipeline, to)) {
+        case ov1::STAGE_TYPE_WON:
+          out.AddOutcome(from, stats::Outcome::kWon, n);
+          break;
+        case ov1::STAGE_TYPE_LOST:
+          out.AddOutcome(from, stats::Outcome::kLost, n);
+          break;
+        case ov1::STAGE_TYPE_OPEN:
+          out.Add(from, to, n);
+          break;
+        default:
+          break;  // a stage the definition does not know
+      }
+    }
+  }
+  return out;
+}
+
 uint64_t MonthOf(absl::Time time) {
   const absl::CivilMonth month = absl::ToCivilMonth(time, absl::UTCTimeZone());
   return static_cast<uint64_t>(month.year() * 100 + month.month());
@@ -68,25 +102,14 @@ absl::Status StageStatsProjection::Apply(const EventEnvelope& event, eventstore:
   if (event.payload_type() != ov1::OpportunityStageChanged::descriptor()->full_name()) return absl::OkStatus();
   ov1::OpportunityStageChanged changed;
   if (!changed.ParseFromString(event.payload())) return absl::DataLossError("unreadable OpportunityStageChanged");
-  absl::StatusOr<std::optional<ov1::PipelineDefined>> pipeline = eventstore::ReadRow<ov1::PipelineDefined>(
-      txn, kPipelinesCf, base::KeyBuilder().String(t).String(changed.pipeline_id()).Release());
-  if (!pipeline.ok()) return pipeline.status();
-  if (!pipeline->has_value()) return absl::OkStatus();  // a pipeline defined before this read model existed
-  // Only moves out of an open stage are steps of the chain (a reopen leaves a terminal stage).
-  if (TypeOf(**pipeline, changed.from_stage_id()) != ov1::STAGE_TYPE_OPEN) return absl::OkStatus();
-  const ov1::StageType to = TypeOf(**pipeline, changed.to_stage_id());
+  // Every move is kept as it happened (from, to); which moves are steps of the chain and which reach an
+  // outcome depends on the stage types, so ChainTransitions classifies them when asked. Apply then never
+  // needs the pipeline's definition, which travels on another partition and may arrive later.
   const uint64_t month = MonthOf(TimeOf(event.occurred_at()));
   const std::string transitions_key = base::KeyBuilder().String(t).String(changed.pipeline_id()).Uint64(month).Release();
-  absl::Status counted = Update<stats::TransitionCounts>(txn, kTransitionsCf, transitions_key,
-                                                         [&](stats::TransitionCounts& counts) {
-                                                           if (to == ov1::STAGE_TYPE_WON) {
-                                                             counts.AddOutcome(changed.from_stage_id(), stats::Outcome::kWon);
-                                                           } else if (to == ov1::STAGE_TYPE_LOST) {
-                                                             counts.AddOutcome(changed.from_stage_id(), stats::Outcome::kLost);
-                                                           } else {
-                                                             counts.Add(changed.from_stage_id(), changed.to_stage_id());
-                                                           }
-                                                         });
+  absl::Status counted = Update<stats::TransitionCounts>(
+      txn, kTransitionsCf, transitions_key,
+      [&](stats::TransitionCounts& counts) { counts.Add(changed.from_stage_id(), changed.to_stage_id()); });
   if (!counted.ok()) return counted;
   if (!changed.has_time_in_from_stage()) return absl::OkStatus();
   const std::string times_key = base::KeyBuilder()
