@@ -193,6 +193,9 @@ absl::Status ProjectionRunner::Impl::Init() {
           // it and CatchUp repairs the read model).
           {"auto.offset.reset", "earliest"},
           {"enable.partition.eof", "false"},
+          // A read model should trail its source by milliseconds: do not let the broker hold a fetch
+          // for librdkafka's default 500 ms when nothing new has arrived.
+          {"fetch.wait.max.ms", "10"},
       },
       options_.consumer_config);
   if (!conf.ok()) return conf.status();
