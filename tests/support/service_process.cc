@@ -136,4 +136,23 @@ std::string ServiceProcess::LogTail(size_t bytes) const {
   return all.size() > bytes ? all.substr(all.size() - bytes) : all;
 }
 
+absl::StatusOr<std::unique_ptr<ServiceProcess>> StartService(const std::string& binary, const std::string& data_dir,
+                                                             const std::string& log_path, int grpc_port,
+                                                             int metrics_port, const std::string& brokers,
+                                                             const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {absl::StrCat("--grpc_port=", grpc_port),
+                                   absl::StrCat("--metrics_port=", metrics_port),
+                                   absl::StrCat("--data_dir=", data_dir),
+                                   absl::StrCat("--kafka_brokers=", brokers),
+                                   "--listen_host=127.0.0.1",
+                                   "--shutdown_grace_seconds=5"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> p = ServiceProcess::Start(binary, args, log_path);
+  if (!p.ok()) return p.status();
+  if (!WaitForHttpOk(metrics_port, "/readyz", absl::Seconds(60))) {
+    return absl::DeadlineExceededError(absl::StrCat(binary, " not ready within 60 s:\n", (*p)->LogTail()));
+  }
+  return p;
+}
+
 }  // namespace sfa::testing

@@ -21,6 +21,16 @@ int FreePort();
 // GET http://127.0.0.1:<port><path> answered 200 before the deadline.
 bool WaitForHttpOk(int port, const std::string& path, absl::Duration timeout);
 
+class ServiceProcess;
+
+// Starts a service binary as the stack runs it — loopback, the given ports, its event store in `data_dir`,
+// Kafka at `brokers`, a 5 s shutdown grace, then `extra` flags — and waits up to 60 s for its /readyz.
+// The log goes to `log_path`; a service that does not become ready is an error carrying the log's tail.
+absl::StatusOr<std::unique_ptr<ServiceProcess>> StartService(const std::string& binary, const std::string& data_dir,
+                                                             const std::string& log_path, int grpc_port,
+                                                             int metrics_port, const std::string& brokers,
+                                                             const std::vector<std::string>& extra = {});
+
 class ServiceProcess {
  public:
   // Starts `binary args...` with stdout and stderr appended to `log_path`.

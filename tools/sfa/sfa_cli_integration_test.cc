@@ -77,18 +77,9 @@ T FromJson(const std::string& json) {
 std::unique_ptr<sfa::testing::ServiceProcess> Start(const std::string& binary, const std::string& name,
                                                     const eventstore::testing::TempDir& dir, int grpc, int metrics,
                                                     const std::string& brokers, std::vector<std::string> extra) {
-  std::vector<std::string> args = {absl::StrCat("--grpc_port=", grpc),
-                                   absl::StrCat("--metrics_port=", metrics),
-                                   absl::StrCat("--data_dir=", dir.Sub(name)),
-                                   absl::StrCat("--kafka_brokers=", brokers),
-                                   "--listen_host=127.0.0.1",
-                                   "--shutdown_grace_seconds=5"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  auto p = sfa::testing::ServiceProcess::Start(binary, args, dir.Sub(name + ".log"));
+  auto p = sfa::testing::StartService(binary, dir.Sub(name), dir.Sub(name + ".log"), grpc, metrics, brokers, extra);
   EXPECT_TRUE(p.ok()) << p.status();
-  if (!p.ok()) return nullptr;
-  EXPECT_TRUE(sfa::testing::WaitForHttpOk(metrics, "/readyz", absl::Seconds(60))) << (*p)->LogTail();
-  return *std::move(p);
+  return p.ok() ? *std::move(p) : nullptr;
 }
 
 class SfaCliIntegrationTest : public ::testing::Test {
