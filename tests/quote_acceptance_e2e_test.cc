@@ -11,6 +11,7 @@
 #include "messaging/test_util.h"
 #include "sfa/opportunity/v1/opportunity_service.grpc.pb.h"
 #include "sfa/quote/v1/quote_service.grpc.pb.h"
+#include "tests/support/sales_fixture.h"
 #include "tests/support/service_process.h"
 #include "tools/kafka_broker/embedded_kafka.h"
 
@@ -68,44 +69,8 @@ TEST(QuoteAcceptanceE2eTest, AcceptedQuoteSetsTheOpportunityAmountThroughKafka) 
   auto quotes = qv1::QuoteService::NewStub(
       grpc::CreateChannel(absl::StrCat("127.0.0.1:", quote_port), grpc::InsecureChannelCredentials()));
 
-  ov1::UpsertUserRequest user;
-  user.set_request_id("user");
-  user.set_user_id("alice");
-  user.set_display_name("Alice");
-  user.set_email("alice@acme.example");
-  user.set_role(ov1::USER_ROLE_REP);
-  Ok(*opp, &ov1::OpportunityService::Stub::UpsertUser, user);
-  ov1::DefinePipelineRequest pipeline;
-  pipeline.set_request_id("pipeline");
-  pipeline.set_pipeline_id("sales");
-  pipeline.set_name("Sales");
-  for (auto [id, type, p, fc] : {std::tuple{"open", ov1::STAGE_TYPE_OPEN, 20, ov1::FORECAST_CATEGORY_PIPELINE},
-                                 std::tuple{"won", ov1::STAGE_TYPE_WON, 100, ov1::FORECAST_CATEGORY_CLOSED},
-                                 std::tuple{"lost", ov1::STAGE_TYPE_LOST, 0, ov1::FORECAST_CATEGORY_OMITTED}}) {
-    ov1::Stage* s = pipeline.add_stages();
-    s->set_stage_id(id);
-    s->set_name(id);
-    s->set_type(type);
-    s->set_probability_percent(p);
-    s->set_forecast_category(fc);
-  }
-  Ok(*opp, &ov1::OpportunityService::Stub::DefinePipeline, pipeline);
-  ov1::CreateAccountRequest account;
-  account.set_request_id("account");
-  account.set_account_id("globex");
-  account.set_name("Globex");
-  account.set_region("APAC");
-  Ok(*opp, &ov1::OpportunityService::Stub::CreateAccount, account);
-  ov1::CreateOpportunityRequest deal;
-  deal.set_request_id("deal");
-  deal.set_opportunity_id("deal-1");
-  deal.set_account_id("globex");
-  deal.set_pipeline_id("sales");
-  deal.set_name("Globex servers");
-  deal.set_owner_user_id("alice");
-  deal.mutable_amount()->set_currency("USD");
-  deal.mutable_amount()->set_minor_units(100000'00);
-  Ok(*opp, &ov1::OpportunityService::Stub::CreateOpportunity, deal);
+  // A rep, a pipeline, an account and a deal (tests/support/sales_fixture.h).
+  ASSERT_TRUE(sfa::testing::SeedGlobexDeal(*opp, Ctx).ok());
 
   qv1::UpsertProductRequest product;
   product.set_request_id("product");
